@@ -1,0 +1,291 @@
+package dashboard
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"sync"
+
+	"github.com/tykdcr/terraform-provider-tyk/internal/client"
+)
+
+// APIWrapper is the Dashboard's envelope around a Classic API definition.
+// Everything besides api_definition is kept verbatim.
+type APIWrapper struct {
+	APIDefinition APIDefinition `json:"api_definition"`
+	Extra         client.Extra  `json:"-"`
+}
+
+// APIDefinition is a Tyk Classic API definition. Only the fields the
+// provider manages are typed; all others live in Extra and survive updates.
+type APIDefinition struct {
+	ID                      string            `json:"id,omitempty"`
+	APIID                   string            `json:"api_id"`
+	Name                    string            `json:"name"`
+	OrgID                   string            `json:"org_id,omitempty"`
+	Active                  bool              `json:"active"`
+	Proxy                   Proxy             `json:"proxy"`
+	UseKeyless              bool              `json:"use_keyless"`
+	EnableJWT               bool              `json:"enable_jwt"`
+	JWTSigningMethod        string            `json:"jwt_signing_method"`
+	JWTSource               string            `json:"jwt_source"`
+	JWTIdentityBaseField    string            `json:"jwt_identity_base_field"`
+	JWTPolicyFieldName      string            `json:"jwt_policy_field_name"`
+	JWTDefaultPolicies      []string          `json:"jwt_default_policies"`
+	JWTScopeClaimName       string            `json:"jwt_scope_claim_name"`
+	JWTScopeToPolicyMapping map[string]string `json:"jwt_scope_to_policy_mapping"`
+	Scopes                  *Scopes           `json:"scopes,omitempty"`
+
+	Extra client.Extra `json:"-"`
+}
+
+// Proxy is the proxy section of an API definition.
+type Proxy struct {
+	ListenPath      string       `json:"listen_path"`
+	TargetURL       string       `json:"target_url"`
+	StripListenPath bool         `json:"strip_listen_path"`
+	Extra           client.Extra `json:"-"`
+}
+
+// Scopes is the `scopes` section (Gateway 4.1+).
+type Scopes struct {
+	JWT   *ScopeClaim  `json:"jwt,omitempty"`
+	Extra client.Extra `json:"-"`
+}
+
+// ScopeClaim maps token scopes to policies.
+type ScopeClaim struct {
+	ScopeClaimName string            `json:"scope_claim_name"`
+	ScopeToPolicy  map[string]string `json:"scope_to_policy"`
+	Extra          client.Extra      `json:"-"`
+}
+
+type (
+	wrapperAlias APIWrapper
+	apiDefAlias  APIDefinition
+	proxyAlias   Proxy
+	scopesAlias  Scopes
+	claimAlias   ScopeClaim
+)
+
+func (w APIWrapper) MarshalJSON() ([]byte, error) {
+	return client.MarshalKeep(wrapperAlias(w), w.Extra)
+}
+func (w *APIWrapper) UnmarshalJSON(b []byte) error {
+	var a wrapperAlias
+	err := client.UnmarshalKeep(b, &a, &a.Extra)
+	*w = APIWrapper(a)
+	return err
+}
+func (d APIDefinition) MarshalJSON() ([]byte, error) {
+	return client.MarshalKeep(apiDefAlias(d), d.Extra)
+}
+func (d *APIDefinition) UnmarshalJSON(b []byte) error {
+	var a apiDefAlias
+	err := client.UnmarshalKeep(b, &a, &a.Extra)
+	*d = APIDefinition(a)
+	return err
+}
+func (p Proxy) MarshalJSON() ([]byte, error) { return client.MarshalKeep(proxyAlias(p), p.Extra) }
+func (p *Proxy) UnmarshalJSON(b []byte) error {
+	var a proxyAlias
+	err := client.UnmarshalKeep(b, &a, &a.Extra)
+	*p = Proxy(a)
+	return err
+}
+func (s Scopes) MarshalJSON() ([]byte, error) { return client.MarshalKeep(scopesAlias(s), s.Extra) }
+func (s *Scopes) UnmarshalJSON(b []byte) error {
+	var a scopesAlias
+	err := client.UnmarshalKeep(b, &a, &a.Extra)
+	*s = Scopes(a)
+	return err
+}
+func (c ScopeClaim) MarshalJSON() ([]byte, error) { return client.MarshalKeep(claimAlias(c), c.Extra) }
+func (c *ScopeClaim) UnmarshalJSON(b []byte) error {
+	var a claimAlias
+	err := client.UnmarshalKeep(b, &a, &a.Extra)
+	*c = ScopeClaim(a)
+	return err
+}
+
+// ScopeMapping returns the scope → policy mapping the Gateway uses: the
+// `scopes.jwt` form when `scopes` is set, else the deprecated field
+// (tyk-api.md §6.4, "Which mapping field wins").
+func (d *APIDefinition) ScopeMapping() map[string]string {
+	if d.Scopes != nil && d.Scopes.JWT != nil && d.Scopes.JWT.ScopeToPolicy != nil {
+		return d.Scopes.JWT.ScopeToPolicy
+	}
+	return d.JWTScopeToPolicyMapping
+}
+
+// SetScopeMapping writes m to both the `scopes.jwt` form and the deprecated
+// field, so that every Gateway version reads the same mapping.
+func (d *APIDefinition) SetScopeMapping(m map[string]string) {
+	if m == nil {
+		m = map[string]string{}
+	}
+	cp := make(map[string]string, len(m))
+	for k, v := range m {
+		cp[k] = v
+	}
+	d.JWTScopeToPolicyMapping = cp
+	if d.Scopes == nil {
+		d.Scopes = &Scopes{}
+	}
+	if d.Scopes.JWT == nil {
+		d.Scopes.JWT = &ScopeClaim{}
+	}
+	d.Scopes.JWT.ScopeToPolicy = make(map[string]string, len(m))
+	for k, v := range m {
+		d.Scopes.JWT.ScopeToPolicy[k] = v
+	}
+	if d.Scopes.JWT.ScopeClaimName == "" {
+		d.Scopes.JWT.ScopeClaimName = d.JWTScopeClaimName
+	}
+}
+
+// SetScopeClaimName writes the claim name to both forms.
+func (d *APIDefinition) SetScopeClaimName(name string) {
+	d.JWTScopeClaimName = name
+	if d.Scopes == nil {
+		d.Scopes = &Scopes{}
+	}
+	if d.Scopes.JWT == nil {
+		d.Scopes.JWT = &ScopeClaim{ScopeToPolicy: copyMap(d.JWTScopeToPolicyMapping)}
+	}
+	d.Scopes.JWT.ScopeClaimName = name
+}
+
+// ScopeClaimName returns the claim name the Gateway uses.
+func (d *APIDefinition) ScopeClaimName() string {
+	if d.Scopes != nil && d.Scopes.JWT != nil && d.Scopes.JWT.ScopeClaimName != "" {
+		return d.Scopes.JWT.ScopeClaimName
+	}
+	return d.JWTScopeClaimName
+}
+
+func copyMap(m map[string]string) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// NewAPIID returns a random public API id in Tyk's format (32 hex).
+func NewAPIID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+type apiList struct {
+	APIs  []APIWrapper `json:"apis"`
+	Pages int          `json:"pages"`
+}
+
+// CreateAPI creates a Classic API. def.APIID is generated when empty so that
+// an ambiguous failure can be resolved by reading the API back.
+func (d *Client) CreateAPI(ctx context.Context, def *APIDefinition) (*APIWrapper, error) {
+	if def.APIID == "" {
+		def.APIID = NewAPIID()
+	}
+	var env envelope
+	_, err := d.c.Do(ctx, client.Request{Method: http.MethodPost, Path: "/api/apis", Body: APIWrapper{APIDefinition: *def}}, &env)
+	if err != nil {
+		if client.IsAmbiguousWrite(err) {
+			if w, getErr := d.GetAPI(ctx, def.APIID); getErr == nil {
+				return w, nil
+			}
+		}
+		return nil, err
+	}
+	ref := env.ID
+	if ref == "" {
+		var meta string
+		if json.Unmarshal(env.Meta, &meta) == nil && meta != "" {
+			ref = meta
+		} else {
+			ref = def.APIID
+		}
+	}
+	return d.GetAPI(ctx, ref)
+}
+
+// GetAPI reads an API by public api_id or database id. A missing API is
+// reported as a 404 APIError whichever way the Dashboard says it (the spec
+// documents 400 "Could not retrieve API detail" for GET).
+func (d *Client) GetAPI(ctx context.Context, id string) (*APIWrapper, error) {
+	var w APIWrapper
+	err := d.do(ctx, http.MethodGet, "/api/apis/"+url.PathEscape(id), nil, &w)
+	if err != nil {
+		var apiErr *client.APIError
+		if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest && apiErr.Message == "Could not retrieve API detail" {
+			apiErr.StatusCode = http.StatusNotFound
+		}
+		return nil, err
+	}
+	if w.APIDefinition.APIID == "" {
+		return nil, fmt.Errorf("tyk Dashboard answered GET /api/apis/%s without an api_definition", id)
+	}
+	return &w, nil
+}
+
+// UpdateAPI replaces the API definition (the whole wrapper is sent back).
+func (d *Client) UpdateAPI(ctx context.Context, w *APIWrapper) error {
+	ref := w.APIDefinition.APIID
+	return d.do(ctx, http.MethodPut, "/api/apis/"+url.PathEscape(ref), w, nil)
+}
+
+// DeleteAPI deletes an API by api_id.
+func (d *Client) DeleteAPI(ctx context.Context, id string) error {
+	return d.do(ctx, http.MethodDelete, "/api/apis/"+url.PathEscape(id), nil, nil)
+}
+
+// ListAPIs returns every API definition.
+func (d *Client) ListAPIs(ctx context.Context) ([]APIWrapper, error) {
+	var all []APIWrapper
+	err := pages(ctx, func(ctx context.Context, page int) (int, error) {
+		var l apiList
+		q := url.Values{"p": {strconv.Itoa(page)}}
+		if _, err := d.c.Do(ctx, client.Request{Method: http.MethodGet, Path: "/api/apis", Query: q}, &l); err != nil {
+			return 0, err
+		}
+		all = append(all, l.APIs...)
+		if len(l.APIs) == 0 {
+			return 0, nil
+		}
+		return l.Pages, nil
+	})
+	return all, err
+}
+
+var apiLocks sync.Map // dashboard base URL + api_id → *sync.Mutex
+
+// ModifyAPI serializes read-modify-write cycles on one API inside this
+// process: it locks the API, reads it, lets fn change it, writes it back and
+// returns the definition as read after the write. fn returning an error
+// aborts without writing.
+func (d *Client) ModifyAPI(ctx context.Context, apiID string, fn func(def *APIDefinition) error) (*APIWrapper, error) {
+	mu, _ := apiLocks.LoadOrStore(d.c.BaseURL()+"\x00"+apiID, &sync.Mutex{})
+	mu.(*sync.Mutex).Lock()
+	defer mu.(*sync.Mutex).Unlock()
+
+	w, err := d.GetAPI(ctx, apiID)
+	if err != nil {
+		return nil, err
+	}
+	if err := fn(&w.APIDefinition); err != nil {
+		return nil, err
+	}
+	if err := d.UpdateAPI(ctx, w); err != nil {
+		return nil, err
+	}
+	return d.GetAPI(ctx, w.APIDefinition.APIID)
+}

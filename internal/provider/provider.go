@@ -1,0 +1,236 @@
+// Package provider implements the Tyk DCR Terraform provider on
+// terraform-plugin-framework. Resources are thin mappings between Terraform
+// models and the clients in internal/client.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/tykdcr/terraform-provider-tyk/internal/client"
+	"github.com/tykdcr/terraform-provider-tyk/internal/client/dashboard"
+)
+
+// Environment variables read when the provider block leaves a setting unset.
+const (
+	EnvDashboardURL       = "TYK_DASHBOARD_URL"
+	EnvDashboardToken     = "TYK_DASHBOARD_TOKEN"
+	EnvPortalURL          = "TYK_PORTAL_URL"
+	EnvPortalToken        = "TYK_PORTAL_TOKEN"
+	EnvInsecureSkipVerify = "TYK_INSECURE_SKIP_VERIFY"
+	EnvRequestTimeout     = "TYK_REQUEST_TIMEOUT"
+	EnvMaxRetries         = "TYK_MAX_RETRIES"
+)
+
+var _ provider.Provider = &TykProvider{}
+
+// TykProvider is the provider implementation.
+type TykProvider struct {
+	version string
+}
+
+// New returns a provider factory for the given version.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &TykProvider{version: version} }
+}
+
+type providerModel struct {
+	DashboardURL       types.String `tfsdk:"dashboard_url"`
+	DashboardToken     types.String `tfsdk:"dashboard_token"`
+	PortalURL          types.String `tfsdk:"portal_url"`
+	PortalToken        types.String `tfsdk:"portal_token"`
+	InsecureSkipVerify types.Bool   `tfsdk:"insecure_skip_verify"`
+	RequestTimeout     types.String `tfsdk:"request_timeout"`
+	MaxRetries         types.Int64  `tfsdk:"max_retries"`
+}
+
+func (p *TykProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "tyk"
+	resp.Version = p.version
+}
+
+func (p *TykProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Description: "Manages Tyk's OAuth 2.0 Dynamic Client Registration setup: Dashboard policies, APIs and scope mappings, " +
+			"and the Developer Portal's OAuth providers, client types, products, plans, apps and approved access.",
+		Attributes: map[string]schema.Attribute{
+			"dashboard_url": schema.StringAttribute{
+				Optional:    true,
+				Description: "Base URL of the Tyk Dashboard API, e.g. `http://tyk-dashboard:3000`. Also read from `" + EnvDashboardURL + "`.",
+				Validators:  []validator.String{httpURL()},
+			},
+			"dashboard_token": schema.StringAttribute{
+				Optional:    true,
+				Sensitive:   true,
+				Description: "Tyk Dashboard user API key (sent raw in the `Authorization` header). Also read from `" + EnvDashboardToken + "`.",
+			},
+			"portal_url": schema.StringAttribute{
+				Optional:    true,
+				Description: "Base URL of the Tyk Enterprise Developer Portal, without `/portal-api`, e.g. `http://tyk-portal:3001`. Also read from `" + EnvPortalURL + "`.",
+				Validators:  []validator.String{httpURL()},
+			},
+			"portal_token": schema.StringAttribute{
+				Optional:    true,
+				Sensitive:   true,
+				Description: "Developer Portal admin API token (the admin user's API token). Also read from `" + EnvPortalToken + "`.",
+			},
+			"insecure_skip_verify": schema.BoolAttribute{
+				Optional:    true,
+				Description: "Skip TLS certificate verification towards the Dashboard and the Portal. Default `false`. Also read from `" + EnvInsecureSkipVerify + "`.",
+			},
+			"request_timeout": schema.StringAttribute{
+				Optional:    true,
+				Description: "Timeout of one HTTP request, as a Go duration (`30s`, `2m`). Default `30s`. Also read from `" + EnvRequestTimeout + "`.",
+				Validators:  []validator.String{duration()},
+			},
+			"max_retries": schema.Int64Attribute{
+				Optional: true,
+				Description: "How many times a failed request is retried (connection errors, 429, and 5xx for idempotent requests), " +
+					"with jittered exponential backoff that honours `Retry-After`. Default `4`; `0` disables retries. Also read from `" + EnvMaxRetries + "`.",
+				Validators: []validator.Int64{int64validator.Between(0, 20)},
+			},
+		},
+	}
+}
+
+// planeConfig is the resolved connection setting of one plane.
+type planeConfig struct {
+	name, urlAttr, tokenAttr, urlEnv, tokenEnv string
+	url, token                                 string
+	unknown                                    bool
+}
+
+func (p *TykProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	data := &providerData{}
+
+	insecure := envBool(EnvInsecureSkipVerify)
+	if !cfg.InsecureSkipVerify.IsNull() && !cfg.InsecureSkipVerify.IsUnknown() {
+		insecure = cfg.InsecureSkipVerify.ValueBool()
+	}
+	timeout := client.DefaultTimeout
+	timeoutStr := os.Getenv(EnvRequestTimeout)
+	if !cfg.RequestTimeout.IsNull() && !cfg.RequestTimeout.IsUnknown() {
+		timeoutStr = cfg.RequestTimeout.ValueString()
+	}
+	if timeoutStr != "" {
+		d, err := time.ParseDuration(timeoutStr)
+		if err != nil || d <= 0 {
+			resp.Diagnostics.AddAttributeError(path.Root("request_timeout"), "Invalid request timeout",
+				fmt.Sprintf("%q is not a positive Go duration such as \"30s\". Set request_timeout or %s to a valid value.", timeoutStr, EnvRequestTimeout))
+			return
+		}
+		timeout = d
+	}
+	retries := client.DefaultMaxRetries
+	if v := os.Getenv(EnvMaxRetries); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 20 {
+			resp.Diagnostics.AddError("Invalid "+EnvMaxRetries, fmt.Sprintf("%s must be a whole number from 0 to 20, got %q.", EnvMaxRetries, v))
+			return
+		}
+		retries = n
+	}
+	if !cfg.MaxRetries.IsNull() && !cfg.MaxRetries.IsUnknown() {
+		retries = int(cfg.MaxRetries.ValueInt64())
+	}
+	if retries == 0 {
+		retries = -1 // client: negative means none
+	}
+	ua := fmt.Sprintf("terraform-provider-tyk/%s terraform/%s", p.version, req.TerraformVersion)
+
+	dash := resolvePlane(cfg.DashboardURL, cfg.DashboardToken, planeConfig{
+		name: "Tyk Dashboard", urlAttr: "dashboard_url", tokenAttr: "dashboard_token", urlEnv: EnvDashboardURL, tokenEnv: EnvDashboardToken,
+	})
+	portal := resolvePlane(cfg.PortalURL, cfg.PortalToken, planeConfig{
+		name: "Tyk Portal", urlAttr: "portal_url", tokenAttr: "portal_token", urlEnv: EnvPortalURL, tokenEnv: EnvPortalToken,
+	})
+	data.dashboardCfg, data.portalCfg = dash, portal
+
+	for _, secret := range []string{dash.token, portal.token} {
+		if secret != "" {
+			ctx = tflog.MaskAllFieldValuesStrings(ctx, secret)
+			ctx = tflog.MaskMessageStrings(ctx, secret)
+		}
+	}
+
+	if dash.url != "" && dash.token != "" {
+		c, err := client.New(client.Config{
+			Plane: "Tyk Dashboard", BaseURL: dash.url, Token: dash.token, InsecureSkipVerify: insecure,
+			Timeout: timeout, MaxRetries: retries, UserAgent: ua,
+		})
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("dashboard_url"), "Invalid Tyk Dashboard URL", err.Error())
+			return
+		}
+		data.dashboard = dashboard.New(c)
+	}
+	if portal.url != "" && portal.token != "" {
+		c, err := client.New(client.Config{
+			Plane: "Tyk Portal", BaseURL: portal.url, Token: portal.token, InsecureSkipVerify: insecure,
+			Timeout: timeout, MaxRetries: retries, UserAgent: ua,
+		})
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("portal_url"), "Invalid Tyk Portal URL", err.Error())
+			return
+		}
+		data.portalTransport = c
+	}
+	data.insecure, data.timeout, data.retries, data.userAgent = insecure, timeout, retries, ua
+	tflog.Debug(ctx, "Configured Tyk provider", map[string]any{
+		"dashboard_configured": data.dashboard != nil, "portal_configured": data.portalTransport != nil,
+		"request_timeout": timeout.String(), "max_retries": retries,
+	})
+	resp.ResourceData = data
+	resp.DataSourceData = data
+	resp.EphemeralResourceData = data
+}
+
+func resolvePlane(u, tok types.String, pc planeConfig) planeConfig {
+	pc.url = os.Getenv(pc.urlEnv)
+	pc.token = os.Getenv(pc.tokenEnv)
+	if u.IsUnknown() || tok.IsUnknown() {
+		pc.unknown = true
+	}
+	if !u.IsNull() && !u.IsUnknown() {
+		pc.url = u.ValueString()
+	}
+	if !tok.IsNull() && !tok.IsUnknown() {
+		pc.token = tok.ValueString()
+	}
+	return pc
+}
+
+func envBool(k string) bool {
+	b, _ := strconv.ParseBool(os.Getenv(k))
+	return b
+}
+
+func (p *TykProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewPolicyResource,
+		NewAPIResource,
+		NewAPIScopeMappingResource,
+	}
+}
+
+func (p *TykProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return nil
+}

@@ -1,0 +1,49 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+)
+
+type httpURLValidator struct{}
+
+func httpURL() validator.String { return httpURLValidator{} }
+
+func (httpURLValidator) Description(context.Context) string {
+	return "value must be an absolute http:// or https:// URL"
+}
+func (v httpURLValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v httpURLValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	s := req.ConfigValue.ValueString()
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid URL",
+			fmt.Sprintf("%q is not an absolute http:// or https:// URL.", s))
+	}
+}
+
+type durationValidator struct{}
+
+func duration() validator.String { return durationValidator{} }
+
+func (durationValidator) Description(context.Context) string {
+	return "value must be a positive Go duration such as 30s or 2m"
+}
+func (v durationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v durationValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	d, err := time.ParseDuration(req.ConfigValue.ValueString())
+	if err != nil || d <= 0 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
+			fmt.Sprintf("%q is not a positive Go duration such as \"30s\" or \"2m\".", req.ConfigValue.ValueString()))
+	}
+}

@@ -1,0 +1,50 @@
+// Command tyk-sandbox runs the Tyk control-plane emulation as a process, for
+// `make sandbox` and `make demo`. It prints one line per plane with its URL
+// and runs until interrupted.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox"
+	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox/spec"
+)
+
+func main() {
+	var opts sandbox.Options
+	flag.StringVar(&opts.DashboardAddr, "dashboard-addr", "127.0.0.1:3000", "listen address of the emulated Dashboard API")
+	flag.StringVar(&opts.DashboardToken, "dashboard-token", envOr("TYK_DASHBOARD_TOKEN", "sandbox-dashboard-token"), "Dashboard user API key to accept")
+	specDir := flag.String("spec-dir", "", "directory with the official Tyk OpenAPI documents (default: ../shared/tyk-specs if found)")
+	noSpec := flag.Bool("no-spec-validation", false, "do not validate requests against the official spec")
+	flag.Parse()
+
+	if !*noSpec {
+		opts.SpecDir = *specDir
+		if opts.SpecDir == "" {
+			wd, _ := os.Getwd()
+			opts.SpecDir = spec.FindDir(wd)
+		}
+	}
+	sb, err := sandbox.Start(opts)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "tyk-sandbox:", err)
+		os.Exit(1)
+	}
+	defer sb.Close()
+	fmt.Printf("dashboard %s\n", sb.DashboardURL)
+	fmt.Printf("spec-validation %t\n", sb.SpecValidation)
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	<-sig
+}
+
+func envOr(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}

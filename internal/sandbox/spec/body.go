@@ -1,0 +1,8 @@
+package spec
+
+import (
+	"bytes"
+	"io"
+)
+
+func readCloser(b []byte) io.ReadCloser { return io.NopCloser(bytes.NewReader(b)) }

@@ -1,0 +1,189 @@
+// Package store is the sandbox's in-memory database, shared by the emulated
+// Dashboard, Portal and Gateway so that, as in a real Tyk installation, the
+// Portal's writes are visible to the Dashboard and the Gateway serves what the
+// Dashboard holds. Documents are kept as decoded JSON (numbers as
+// json.Number) so that whatever a client sends is stored and returned as is.
+package store
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"sort"
+	"sync"
+	"time"
+)
+
+// Doc is one stored JSON object.
+type Doc = map[string]any
+
+// Collection is an ordered map of documents by key.
+type Collection struct {
+	mu   sync.RWMutex
+	seq  int64
+	docs map[string]entry
+}
+
+type entry struct {
+	seq int64
+	doc Doc
+}
+
+func newCollection() *Collection { return &Collection{docs: map[string]entry{}} }
+
+// Put stores a deep copy of doc under key, keeping its position if present.
+func (c *Collection) Put(key string, doc Doc) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.docs[key]
+	if !ok {
+		c.seq++
+		e.seq = c.seq
+	}
+	e.doc = Clone(doc)
+	c.docs[key] = e
+}
+
+// Get returns a deep copy of the document under key.
+func (c *Collection) Get(key string) (Doc, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	e, ok := c.docs[key]
+	if !ok {
+		return nil, false
+	}
+	return Clone(e.doc), true
+}
+
+// Delete removes key and reports whether it existed.
+func (c *Collection) Delete(key string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.docs[key]
+	delete(c.docs, key)
+	return ok
+}
+
+// List returns deep copies of all documents in insertion order.
+func (c *Collection) List() []Doc {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	entries := make([]entry, 0, len(c.docs))
+	for _, e := range c.docs {
+		entries = append(entries, e)
+	}
+	sort.Slice(entries, func(i, j int) bool { return entries[i].seq < entries[j].seq })
+	out := make([]Doc, len(entries))
+	for i, e := range entries {
+		out[i] = Clone(e.doc)
+	}
+	return out
+}
+
+// Len returns the number of documents.
+func (c *Collection) Len() int {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return len(c.docs)
+}
+
+// Update applies fn to the stored document under the collection lock.
+func (c *Collection) Update(key string, fn func(Doc)) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.docs[key]
+	if !ok {
+		return false
+	}
+	fn(e.doc)
+	c.docs[key] = e
+	return true
+}
+
+// Clone deep-copies a document through JSON.
+func Clone(doc Doc) Doc {
+	if doc == nil {
+		return nil
+	}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		panic(err)
+	}
+	out, err := Decode(b)
+	if err != nil {
+		panic(err)
+	}
+	return out
+}
+
+// Decode parses a JSON object keeping numbers as json.Number.
+func Decode(b []byte) (Doc, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var d Doc
+	if err := dec.Decode(&d); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// ObjectID returns a new 24-hex id like MongoDB's.
+func ObjectID() string {
+	b := make([]byte, 12)
+	ts := uint32(time.Now().Unix())
+	b[0], b[1], b[2], b[3] = byte(ts>>24), byte(ts>>16), byte(ts>>8), byte(ts)
+	_, _ = rand.Read(b[4:])
+	return hex.EncodeToString(b)
+}
+
+// RequestRecord is one request the sandbox answered.
+type RequestRecord struct {
+	Plane  string    `json:"plane"`
+	Method string    `json:"method"`
+	Path   string    `json:"path"`
+	Status int       `json:"status"`
+	Time   time.Time `json:"time"`
+}
+
+// Store is the whole sandbox state.
+type Store struct {
+	OrgID string
+
+	// Dashboard
+	Policies *Collection // by _id
+	APIs     *Collection // by api_id; value is the api_definition
+
+	logMu sync.Mutex
+	log   []RequestRecord
+}
+
+// New returns an empty store.
+func New() *Store {
+	return &Store{
+		OrgID:    ObjectID(),
+		Policies: newCollection(),
+		APIs:     newCollection(),
+	}
+}
+
+// Record appends a request to the log.
+func (s *Store) Record(r RequestRecord) {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	s.log = append(s.log, r)
+}
+
+// Requests returns a copy of the request log.
+func (s *Store) Requests() []RequestRecord {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	return append([]RequestRecord(nil), s.log...)
+}
+
+// ResetRequests clears the request log.
+func (s *Store) ResetRequests() {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	s.log = nil
+}
