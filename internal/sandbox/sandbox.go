@@ -86,3 +86,15 @@ func (sb *Sandbox) Close() {
 	}
 	sb.servers = nil
 }
+
+// APIsByName returns the api_id of every API definition named name.
+func (sb *Sandbox) APIsByName(name string) []string {
+	var ids []string
+	for _, d := range sb.Store.APIs.List() {
+		if d["name"] == name {
+			id, _ := d["api_id"].(string)
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
