@@ -1,0 +1,12 @@
+resource "tyk_api" "payments" {
+  name        = "Payments API"
+  listen_path = "/payments/"
+  target_url  = "http://httpbin.org"
+
+  jwt = {
+    signing_method     = "rsa"
+    jwks_url           = "https://idp.example.com/.well-known/jwks.json"
+    default_policy_ids = [tyk_policy.noop.id]
+    scope_claim_name   = "scope"
+  }
+}

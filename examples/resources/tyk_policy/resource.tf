@@ -1,0 +1,26 @@
+# The API product policy: ACL partition only, so the Portal imports it as a product.
+resource "tyk_policy" "payments_product" {
+  name       = "Payments API Product"
+  tags       = ["dcr"]
+  partitions = { acl = true }
+
+  access_rights {
+    api_id   = tyk_api.payments.api_id
+    api_name = tyk_api.payments.name
+  }
+}
+
+# The plan policy: rate limit and quota partitions, imported as a plan.
+resource "tyk_policy" "free_plan" {
+  name               = "Free plan"
+  tags               = ["dcr"]
+  rate               = 10
+  per                = 60
+  quota_max          = 1000
+  quota_renewal_rate = 86400
+  partitions         = { rate_limit = true, quota = true }
+
+  access_rights {
+    api_id = tyk_api.payments.api_id
+  }
+}
