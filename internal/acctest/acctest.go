@@ -49,6 +49,7 @@ func Sandbox(t testing.TB) *sandbox.Sandbox {
 		specDir := spec.FindDir(RepoRoot())
 		sb, sbErr = sandbox.Start(sandbox.Options{
 			DashboardToken: DashboardToken,
+			PortalToken:    PortalToken,
 			SpecDir:        specDir,
 		})
 		if sbErr != nil {
@@ -56,6 +57,8 @@ func Sandbox(t testing.TB) *sandbox.Sandbox {
 		}
 		os.Setenv(provider.EnvDashboardURL, sb.DashboardURL)
 		os.Setenv(provider.EnvDashboardToken, DashboardToken)
+		os.Setenv(provider.EnvPortalURL, sb.PortalURL)
+		os.Setenv(provider.EnvPortalToken, PortalToken)
 		os.Setenv(provider.EnvMaxRetries, "2")
 	})
 	if sbErr != nil {

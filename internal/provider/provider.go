@@ -22,6 +22,7 @@ import (
 
 	"github.com/tykdcr/terraform-provider-tyk/internal/client"
 	"github.com/tykdcr/terraform-provider-tyk/internal/client/dashboard"
+	portalclient "github.com/tykdcr/terraform-provider-tyk/internal/client/portal"
 )
 
 // Environment variables read when the provider block leaves a setting unset.
@@ -184,18 +185,18 @@ func (p *TykProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	}
 	if portal.url != "" && portal.token != "" {
 		c, err := client.New(client.Config{
-			Plane: "Tyk Portal", BaseURL: portal.url, Token: portal.token, InsecureSkipVerify: insecure,
+			Plane: "Tyk Portal", BaseURL: portalclient.BaseURL(portal.url), Token: portal.token, InsecureSkipVerify: insecure,
 			Timeout: timeout, MaxRetries: retries, UserAgent: ua,
 		})
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("portal_url"), "Invalid Tyk Portal URL", err.Error())
 			return
 		}
-		data.portalTransport = c
+		data.portal = portalclient.New(c)
 	}
 	data.insecure, data.timeout, data.retries, data.userAgent = insecure, timeout, retries, ua
 	tflog.Debug(ctx, "Configured Tyk provider", map[string]any{
-		"dashboard_configured": data.dashboard != nil, "portal_configured": data.portalTransport != nil,
+		"dashboard_configured": data.dashboard != nil, "portal_configured": data.portal != nil,
 		"request_timeout": timeout.String(), "max_retries": retries,
 	})
 	resp.ResourceData = data
@@ -228,9 +229,15 @@ func (p *TykProvider) Resources(_ context.Context) []func() resource.Resource {
 		NewPolicyResource,
 		NewAPIResource,
 		NewAPIScopeMappingResource,
+		NewPortalOAuthProviderResource,
+		NewPortalClientTypeResource,
+		NewPortalUserResource,
 	}
 }
 
 func (p *TykProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{
+		NewPortalUserDataSource,
+		NewPortalOAuthProviderDataSource,
+	}
 }

@@ -6,15 +6,15 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
-	"github.com/tykdcr/terraform-provider-tyk/internal/client"
 	"github.com/tykdcr/terraform-provider-tyk/internal/client/dashboard"
+	"github.com/tykdcr/terraform-provider-tyk/internal/client/portal"
 )
 
 // providerData is what Configure hands to every resource and data source.
 type providerData struct {
 	dashboardCfg, portalCfg planeConfig
 	dashboard               *dashboard.Client
-	portalTransport         *client.Client
+	portal                  *portal.Client
 
 	insecure  bool
 	timeout   time.Duration
@@ -73,4 +73,16 @@ func (b *resourceBase) dashboardClient(diags *diag.Diagnostics) *dashboard.Clien
 		return nil
 	}
 	return b.data.dashboard
+}
+
+func (b *resourceBase) portalClient(diags *diag.Diagnostics) *portal.Client {
+	if b.data == nil {
+		diags.AddError("Provider not configured", "The Tyk provider was not configured before this resource was used. Please report this issue to the provider developers.")
+		return nil
+	}
+	if b.data.portal == nil {
+		diags.Append(notConfigured(b.data.portalCfg))
+		return nil
+	}
+	return b.data.portal
 }

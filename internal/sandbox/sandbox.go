@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox/dashboard"
+	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox/portal"
 	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox/spec"
 	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox/store"
 )
@@ -21,17 +22,21 @@ import (
 type Options struct {
 	DashboardToken         string
 	DashboardReadOnlyToken string
+	PortalToken            string
 	// SpecDir holds the official OpenAPI documents; empty disables request
 	// validation.
 	SpecDir string
 	// Listen addresses; empty means 127.0.0.1 on a free port.
 	DashboardAddr string
+	PortalAddr    string
 }
 
 // Sandbox is a running emulation.
 type Sandbox struct {
 	Store        *store.Store
 	DashboardURL string
+	// PortalURL is the Portal's base URL; the admin API is below /portal-api.
+	PortalURL string
 	// SpecValidation reports whether requests are checked against the spec.
 	SpecValidation bool
 
@@ -40,14 +45,18 @@ type Sandbox struct {
 
 // Start launches every plane.
 func Start(opts Options) (*Sandbox, error) {
-	if opts.DashboardToken == "" {
-		return nil, errors.New("sandbox: DashboardToken is required")
+	if opts.DashboardToken == "" || opts.PortalToken == "" {
+		return nil, errors.New("sandbox: DashboardToken and PortalToken are required")
 	}
 	sb := &Sandbox{Store: store.New()}
-	var dashVal *spec.Validator
+	var dashVal, portalVal *spec.Validator
 	if opts.SpecDir != "" {
 		var err error
 		dashVal, err = spec.Load(filepath.Join(opts.SpecDir, spec.DashboardFile), "")
+		if err != nil {
+			return nil, err
+		}
+		portalVal, err = spec.Load(filepath.Join(opts.SpecDir, spec.PortalFile), portal.Base)
 		if err != nil {
 			return nil, err
 		}
@@ -58,6 +67,11 @@ func Start(opts Options) (*Sandbox, error) {
 	})
 	var err error
 	sb.DashboardURL, err = sb.serve(opts.DashboardAddr, dash)
+	if err != nil {
+		sb.Close()
+		return nil, err
+	}
+	sb.PortalURL, err = sb.serve(opts.PortalAddr, portal.Handler(portal.Options{Store: sb.Store, Token: opts.PortalToken, Validator: portalVal}))
 	if err != nil {
 		sb.Close()
 		return nil, err

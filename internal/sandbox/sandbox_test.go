@@ -15,7 +15,7 @@ import (
 func start(t *testing.T) *Sandbox {
 	t.Helper()
 	wd, _ := os.Getwd()
-	sb, err := Start(Options{DashboardToken: "tok", DashboardReadOnlyToken: "ro", SpecDir: spec.FindDir(wd)})
+	sb, err := Start(Options{DashboardToken: "tok", DashboardReadOnlyToken: "ro", PortalToken: "ptok", SpecDir: spec.FindDir(wd)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -154,16 +154,36 @@ type Store struct {
 	Policies *Collection // by _id
 	APIs     *Collection // by api_id; value is the api_definition
 
+	// Portal (keys are decimal integer ids)
+	OAuthProviders *Collection // value holds the write-only RegistrationAccessToken too
+	ClientTypes    *Collection // value holds "__provider_id"
+	Users          *Collection
+
+	seqMu sync.Mutex
+	seqs  map[string]int64
+
 	logMu sync.Mutex
 	log   []RequestRecord
+}
+
+// NextID returns the next integer id of a Portal kind, starting at 1.
+func (s *Store) NextID(kind string) int64 {
+	s.seqMu.Lock()
+	defer s.seqMu.Unlock()
+	s.seqs[kind]++
+	return s.seqs[kind]
 }
 
 // New returns an empty store.
 func New() *Store {
 	return &Store{
-		OrgID:    ObjectID(),
-		Policies: newCollection(),
-		APIs:     newCollection(),
+		OrgID:          ObjectID(),
+		Policies:       newCollection(),
+		APIs:           newCollection(),
+		OAuthProviders: newCollection(),
+		ClientTypes:    newCollection(),
+		Users:          newCollection(),
+		seqs:           map[string]int64{},
 	}
 }
 

@@ -18,6 +18,8 @@ func main() {
 	var opts sandbox.Options
 	flag.StringVar(&opts.DashboardAddr, "dashboard-addr", "127.0.0.1:3000", "listen address of the emulated Dashboard API")
 	flag.StringVar(&opts.DashboardToken, "dashboard-token", envOr("TYK_DASHBOARD_TOKEN", "sandbox-dashboard-token"), "Dashboard user API key to accept")
+	flag.StringVar(&opts.PortalAddr, "portal-addr", "127.0.0.1:3001", "listen address of the emulated Portal (admin API below /portal-api)")
+	flag.StringVar(&opts.PortalToken, "portal-token", envOr("TYK_PORTAL_TOKEN", "sandbox-portal-token"), "Portal admin API token to accept")
 	specDir := flag.String("spec-dir", "", "directory with the official Tyk OpenAPI documents (default: ../shared/tyk-specs if found)")
 	noSpec := flag.Bool("no-spec-validation", false, "do not validate requests against the official spec")
 	flag.Parse()
@@ -36,6 +38,7 @@ func main() {
 	}
 	defer sb.Close()
 	fmt.Printf("dashboard %s\n", sb.DashboardURL)
+	fmt.Printf("portal %s\n", sb.PortalURL)
 	fmt.Printf("spec-validation %t\n", sb.SpecValidation)
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)

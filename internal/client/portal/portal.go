@@ -1,0 +1,129 @@
+// Package portal is a client for the Tyk Enterprise Developer Portal admin
+// API (/portal-api): PascalCase JSON, integer ids, page/per_page paging until
+// a short page, error bodies {"errors":[...]} and {"status":"error",...}.
+package portal
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/tykdcr/terraform-provider-tyk/internal/client"
+)
+
+// BasePath is where the admin API lives below the Portal URL.
+const BasePath = "/portal-api"
+
+// PerPage is the page size the client asks for.
+const PerPage = 100
+
+// Client talks to one Portal.
+type Client struct {
+	c *client.Client
+}
+
+// New wraps a transport whose base URL ends in /portal-api.
+func New(c *client.Client) *Client { return &Client{c: c} }
+
+// BaseURL normalises a Portal URL into the admin API base URL.
+func BaseURL(portalURL string) string {
+	u := strings.TrimRight(portalURL, "/")
+	if !strings.HasSuffix(u, BasePath) {
+		u += BasePath
+	}
+	return u
+}
+
+func (p *Client) do(ctx context.Context, method, path string, q url.Values, body, out any) error {
+	_, err := p.c.Do(ctx, client.Request{Method: method, Path: path, Query: q, Body: body}, out)
+	return err
+}
+
+// listAll pages through a list endpoint until a page comes back short.
+// decode turns one page's body into items.
+func listAll[T any](ctx context.Context, p *Client, path string, decode func([]byte) ([]T, error)) ([]T, error) {
+	var all []T
+	for page := 1; page < 10000; page++ {
+		q := url.Values{"page": {strconv.Itoa(page)}, "per_page": {strconv.Itoa(PerPage)}}
+		resp, err := p.c.Do(ctx, client.Request{Method: http.MethodGet, Path: path, Query: q}, nil)
+		if err != nil {
+			return nil, err
+		}
+		items, err := decode(resp.Body)
+		if err != nil {
+			return nil, fmt.Errorf("%s API: GET %s: decoding list: %w", p.c.Plane(), path, err)
+		}
+		all = append(all, items...)
+		if len(items) < PerPage {
+			return all, nil
+		}
+	}
+	return all, nil
+}
+
+// decodeArray accepts a bare JSON array or {"data":[...]} (GET /plans since
+// the 1.13 spec; tyk-api.md §1.3).
+func decodeArray[T any](b []byte) ([]T, error) {
+	var items []T
+	trimmed := strings.TrimSpace(string(b))
+	if trimmed == "" || trimmed == "null" {
+		return nil, nil
+	}
+	if strings.HasPrefix(trimmed, "{") {
+		var env struct {
+			Data []T `json:"data"`
+		}
+		err := json.Unmarshal(b, &env)
+		return env.Data, err
+	}
+	err := json.Unmarshal(b, &items)
+	return items, err
+}
+
+// CSV is a comma-separated list as the Portal stores it ("code,token"). It
+// also decodes from a JSON array, a shape seen in Tyk's own demo scripts.
+type CSV []string
+
+// ParseCSV splits s on commas, trimming blanks.
+func ParseCSV(s string) CSV {
+	var out CSV
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
+// String joins the items sorted, so the same set always reads the same.
+func (c CSV) String() string {
+	cp := append([]string(nil), c...)
+	sort.Strings(cp)
+	return strings.Join(cp, ",")
+}
+
+func (c CSV) MarshalJSON() ([]byte, error) { return json.Marshal(c.String()) }
+
+func (c *CSV) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		*c = ParseCSV(s)
+		return nil
+	}
+	var list []string
+	if err := json.Unmarshal(b, &list); err != nil {
+		return fmt.Errorf("expected a CSV string or an array of strings: %w", err)
+	}
+	*c = nil
+	for _, item := range list {
+		*c = append(*c, ParseCSV(item)...)
+	}
+	return nil
+}
+
+func idPath(prefix string, id int64) string { return prefix + "/" + strconv.FormatInt(id, 10) }

@@ -1,0 +1,79 @@
+package portal
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// User is a Portal user (developer). The admin-API token a user carries
+// (JWTToken) is deliberately not decoded: the provider never holds it.
+type User struct {
+	ID             int64  `json:"ID,omitempty"`
+	Email          string `json:"Email"`
+	First          string `json:"First"`
+	Last           string `json:"Last"`
+	Active         bool   `json:"Active"`
+	OrganisationID int64  `json:"OrganisationID"`
+	Role           string `json:"Role,omitempty"`
+	Provider       string `json:"Provider,omitempty"`
+}
+
+const usersPath = "/users"
+
+// CreateUser creates a user; the Portal handles passwords (invitation).
+func (p *Client) CreateUser(ctx context.Context, u User) (*User, error) {
+	var out User
+	if err := p.do(ctx, http.MethodPost, usersPath, nil, u, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// GetUser reads a user.
+func (p *Client) GetUser(ctx context.Context, id int64) (*User, error) {
+	var out User
+	if err := p.do(ctx, http.MethodGet, idPath(usersPath, id), nil, nil, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// UpdateUser replaces a user's fields.
+func (p *Client) UpdateUser(ctx context.Context, id int64, u User) (*User, error) {
+	var out User
+	if err := p.do(ctx, http.MethodPut, idPath(usersPath, id), nil, u, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// DeleteUser deletes a user with their apps and credentials.
+func (p *Client) DeleteUser(ctx context.Context, id int64, force bool) error {
+	var q url.Values
+	if force {
+		q = url.Values{"force": {"true"}}
+	}
+	return p.do(ctx, http.MethodDelete, idPath(usersPath, id), q, nil, nil)
+}
+
+// ListUsers lists every user.
+func (p *Client) ListUsers(ctx context.Context) ([]User, error) {
+	return listAll(ctx, p, usersPath, decodeArray[User])
+}
+
+// FindUserByEmail looks a user up by email (case-insensitive); the Portal
+// has no server-side filter.
+func (p *Client) FindUserByEmail(ctx context.Context, email string) (*User, error) {
+	all, err := p.ListUsers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range all {
+		if strings.EqualFold(all[i].Email, email) {
+			return &all[i], nil
+		}
+	}
+	return nil, nil
+}

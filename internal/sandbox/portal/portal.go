@@ -1,0 +1,159 @@
+// Package portal emulates the Tyk Enterprise Developer Portal admin API
+// (/portal-api) as its official spec and tyk-api.md §1–§5 document it:
+// PascalCase bodies, integer ids, bare-array lists with page/per_page, and
+// the OnlyErrors / StatusWithErrors error shapes.
+package portal
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox/sbhttp"
+	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox/spec"
+	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox/store"
+)
+
+// Base is the admin API's path prefix.
+const Base = "/portal-api"
+
+// Options configures the emulated Portal.
+type Options struct {
+	Store     *store.Store
+	Token     string
+	Validator *spec.Validator
+}
+
+type server struct {
+	st   *store.Store
+	opts Options
+}
+
+// Handler returns the Portal handler.
+func Handler(opts Options) http.Handler {
+	s := &server{st: opts.Store, opts: opts}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /ready", func(w http.ResponseWriter, r *http.Request) {
+		sbhttp.JSON(w, http.StatusOK, map[string]any{"message": "Success"})
+	})
+	mux.HandleFunc("GET "+Base+"/oauth-providers", s.listOAuthProviders)
+	mux.HandleFunc("POST "+Base+"/oauth-providers", s.createOAuthProvider)
+	mux.HandleFunc("GET "+Base+"/oauth-providers/{id}", s.getOAuthProvider)
+	mux.HandleFunc("PUT "+Base+"/oauth-providers/{id}", s.updateOAuthProvider)
+	mux.HandleFunc("DELETE "+Base+"/oauth-providers/{id}", s.deleteOAuthProvider)
+	mux.HandleFunc("GET "+Base+"/oauth-providers/{id}/client-types", s.listClientTypes)
+	mux.HandleFunc("POST "+Base+"/oauth-providers/{id}/client-types", s.createClientType)
+	mux.HandleFunc("GET "+Base+"/oauth-providers/{id}/client-types/{ct}", s.getClientType)
+	mux.HandleFunc("PUT "+Base+"/oauth-providers/{id}/client-types/{ct}", s.updateClientType)
+	mux.HandleFunc("DELETE "+Base+"/oauth-providers/{id}/client-types/{ct}", s.deleteClientType)
+	mux.HandleFunc("GET "+Base+"/users", s.listUsers)
+	mux.HandleFunc("POST "+Base+"/users", s.createUser)
+	mux.HandleFunc("GET "+Base+"/users/{id}", s.getUser)
+	mux.HandleFunc("PUT "+Base+"/users/{id}", s.updateUser)
+	mux.HandleFunc("DELETE "+Base+"/users/{id}", s.deleteUser)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		// An unknown route: Go's plain-text 404, as the Portal answers.
+		http.NotFound(w, r)
+	})
+	plane := sbhttp.Plane{
+		Name:  "portal",
+		Store: opts.Store,
+		Skip:  []string{"/ready"},
+		Authenticate: func(r *http.Request) int {
+			if tok := r.Header.Get("Authorization"); tok != "" && tok == opts.Token {
+				return 0
+			}
+			return http.StatusUnauthorized
+		},
+		// The spec documents no 401 body; the OnlyErrors shape is used.
+		WriteAuthError: func(w http.ResponseWriter, r *http.Request, status int) {
+			onlyErrors(w, status, "Unauthorized: invalid or missing admin API token")
+		},
+		Validator:     opts.Validator,
+		ForValidation: CSVForValidation,
+		WriteInvalid: func(w http.ResponseWriter, r *http.Request, err error) {
+			onlyErrors(w, http.StatusUnprocessableEntity, firstLine(err.Error()))
+		},
+	}
+	return plane.Wrap(mux)
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func onlyErrors(w http.ResponseWriter, status int, msgs ...string) {
+	sbhttp.JSON(w, status, map[string]any{"errors": msgs})
+}
+
+func statusOK(w http.ResponseWriter) {
+	sbhttp.JSON(w, http.StatusOK, map[string]any{"status": "ok"})
+}
+
+func now() string { return time.Now().UTC().Format("2006-01-02 15:04") }
+
+func key(id int64) string { return strconv.FormatInt(id, 10) }
+
+// pathID parses an integer path parameter; a non-integer is a 404 (no such
+// object), as a router with integer ids answers.
+func pathID(r *http.Request, name string) (string, bool) {
+	v := r.PathValue(name)
+	if _, err := strconv.ParseInt(v, 10, 64); err != nil {
+		return "", false
+	}
+	return v, true
+}
+
+// page applies page/per_page (and limit) to a list.
+func page(docs []store.Doc, r *http.Request) []store.Doc {
+	q := r.URL.Query()
+	p, _ := strconv.Atoi(q.Get("page"))
+	if p < 1 {
+		p = 1
+	}
+	per, _ := strconv.Atoi(q.Get("per_page"))
+	if per < 1 {
+		per = 20
+	}
+	if l, _ := strconv.Atoi(q.Get("limit")); l > 0 {
+		per = l
+	}
+	start := (p - 1) * per
+	if start >= len(docs) {
+		return []store.Doc{}
+	}
+	end := start + per
+	if end > len(docs) {
+		end = len(docs)
+	}
+	return docs[start:end]
+}
+
+func decode(r *http.Request) (store.Doc, error) {
+	return store.Decode(sbhttp.Body(r))
+}
+
+// strField returns a string field, "" when absent or of another type.
+func strField(d store.Doc, k string) string {
+	s, _ := d[k].(string)
+	return s
+}
+
+// public drops internal "__" fields and the listed write-only fields.
+func public(d store.Doc, hidden ...string) store.Doc {
+	out := store.Doc{}
+	for k, v := range d {
+		if strings.HasPrefix(k, "__") {
+			continue
+		}
+		out[k] = v
+	}
+	for _, h := range hidden {
+		delete(out, h)
+	}
+	return out
+}

@@ -1,0 +1,121 @@
+package portal
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"net/http"
+	"strings"
+
+	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox/sbhttp"
+	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox/store"
+)
+
+func sbJSON(w http.ResponseWriter, status int, v any) { sbhttp.JSON(w, status, v) }
+
+func (s *server) listUsers(w http.ResponseWriter, r *http.Request) {
+	var out []store.Doc
+	for _, u := range page(s.st.Users.List(), r) {
+		out = append(out, public(u, "JWTToken", "APITokenCreatedAt", "ResetPassword", "CreatedAt", "UpdatedAt", "Organisation", "Teams"))
+	}
+	writeList(w, out)
+}
+
+func (s *server) emailTaken(email, except string) bool {
+	for _, u := range s.st.Users.List() {
+		if strings.EqualFold(strField(u, "Email"), email) && key(int64Field(u, "ID")) != except {
+			return true
+		}
+	}
+	return false
+}
+
+func userFields(in, d store.Doc) {
+	for _, f := range []string{"Email", "First", "Last", "Role", "Provider"} {
+		if v, ok := in[f]; ok {
+			d[f] = v
+		}
+	}
+	if v, ok := in["Active"].(bool); ok {
+		d["Active"] = v
+	}
+	if v, ok := in["OrganisationID"]; ok {
+		d["OrganisationID"] = v
+	}
+	d["UpdatedAt"] = now()
+}
+
+func (s *server) createUser(w http.ResponseWriter, r *http.Request) {
+	in, err := decode(r)
+	if err != nil {
+		onlyErrors(w, http.StatusUnprocessableEntity, "invalid JSON body")
+		return
+	}
+	email := strField(in, "Email")
+	if email == "" || !strings.Contains(email, "@") {
+		onlyErrors(w, http.StatusUnprocessableEntity, "Email is invalid")
+		return
+	}
+	if s.emailTaken(email, "") {
+		onlyErrors(w, http.StatusUnprocessableEntity, "Email has already been taken")
+		return
+	}
+	id := s.st.NextID("user")
+	tok := make([]byte, 24)
+	_, _ = rand.Read(tok)
+	d := store.Doc{
+		"ID": id, "Active": false, "OrganisationID": 1, "Role": "consumer-team-member", "Provider": "password",
+		"JWTToken": "eyJ" + hex.EncodeToString(tok), "APITokenCreatedAt": now()[:10], "Organisation": "Default Organisation",
+		"ResetPassword": false, "Teams": []any{}, "CreatedAt": now(),
+	}
+	userFields(in, d)
+	s.st.Users.Put(key(id), d)
+	sbJSON(w, http.StatusOK, public(d))
+}
+
+func (s *server) userFor(w http.ResponseWriter, r *http.Request) (string, bool) {
+	k, ok := pathID(r, "id")
+	if ok {
+		_, ok = s.st.Users.Get(k)
+	}
+	if !ok {
+		onlyErrors(w, http.StatusNotFound, "User not found")
+	}
+	return k, ok
+}
+
+func (s *server) getUser(w http.ResponseWriter, r *http.Request) {
+	k, ok := s.userFor(w, r)
+	if !ok {
+		return
+	}
+	d, _ := s.st.Users.Get(k)
+	sbJSON(w, http.StatusOK, public(d))
+}
+
+func (s *server) updateUser(w http.ResponseWriter, r *http.Request) {
+	k, ok := s.userFor(w, r)
+	if !ok {
+		return
+	}
+	in, err := decode(r)
+	if err != nil {
+		onlyErrors(w, http.StatusUnprocessableEntity, "invalid JSON body")
+		return
+	}
+	if email := strField(in, "Email"); email != "" && s.emailTaken(email, k) {
+		onlyErrors(w, http.StatusUnprocessableEntity, "Email has already been taken")
+		return
+	}
+	s.st.Users.Update(k, func(d store.Doc) { userFields(in, d) })
+	d, _ := s.st.Users.Get(k)
+	sbJSON(w, http.StatusOK, public(d))
+}
+
+func (s *server) deleteUser(w http.ResponseWriter, r *http.Request) {
+	k, ok := s.userFor(w, r)
+	if !ok {
+		return
+	}
+	s.st.Users.Delete(k)
+	statusOK(w)
+}
