@@ -29,13 +29,15 @@ rm -rf "$work" && mkdir -p "$work"
 step "Building the provider and the Tyk sandbox"
 (cd "$root" && go build -o bin/terraform-provider-tyk . && go build -o bin/tyk-sandbox ./internal/sandbox/cmd/tyk-sandbox)
 
-step "Starting the Tyk sandbox (emulated Dashboard API)"
-"$root/bin/tyk-sandbox" -dashboard-addr 127.0.0.1:0 -dashboard-token demo-dashboard-token >"$work/sandbox.log" 2>&1 &
+step "Starting the Tyk sandbox (emulated Dashboard API and Portal admin API)"
+"$root/bin/tyk-sandbox" -dashboard-addr 127.0.0.1:0 -dashboard-token demo-dashboard-token \
+  -portal-addr 127.0.0.1:0 -portal-token demo-portal-token >"$work/sandbox.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 1 100); do grep -q '^dashboard ' "$work/sandbox.log" 2>/dev/null && break; sleep 0.1; done
+for _ in $(seq 1 100); do grep -q '^spec-validation ' "$work/sandbox.log" 2>/dev/null && break; sleep 0.1; done
 dashboard_url=$(awk '/^dashboard /{print $2}' "$work/sandbox.log")
-[ -n "$dashboard_url" ] || { echo "sandbox did not start" >&2; exit 1; }
-echo "Dashboard API: $dashboard_url ($(grep spec-validation "$work/sandbox.log"))"
+portal_url=$(awk '/^portal /{print $2}' "$work/sandbox.log")
+[ -n "$dashboard_url" ] && [ -n "$portal_url" ] || { echo "sandbox did not start" >&2; exit 1; }
+echo "Dashboard API: $dashboard_url  Portal: $portal_url/portal-api  ($(grep spec-validation "$work/sandbox.log"))"
 
 cat >"$work/terraformrc" <<RC
 provider_installation {
@@ -48,6 +50,8 @@ RC
 export TF_CLI_CONFIG_FILE="$work/terraformrc"
 export TF_IN_AUTOMATION=1
 export TYK_DASHBOARD_URL="$dashboard_url" TYK_DASHBOARD_TOKEN=demo-dashboard-token
+export TYK_PORTAL_URL="$portal_url" TYK_PORTAL_TOKEN=demo-portal-token
+export TF_VAR_dashboard_url="$dashboard_url" TF_VAR_dashboard_secret=demo-dashboard-token
 cp -r "$root/examples/dcr-dashboard-first" "$work/flow"
 tf() { "$terraform_bin" -chdir="$work/flow" "$@"; }
 
@@ -57,6 +61,10 @@ tf apply -auto-approve -input=false -no-color 2>&1 | grep -v -e 'Provider develo
 step "terraform plan right after apply must be empty"
 tf plan -detailed-exitcode -input=false -no-color >"$work/plan.txt" 2>&1 || { cat "$work/plan.txt"; echo "plan after apply is not empty" >&2; exit 1; }
 grep -E 'No changes' "$work/plan.txt"
+
+step "What the Portal now holds"
+curl -s -H "Authorization: demo-portal-token" "$portal_url/portal-api/products/$(tf output -raw portal_product_id)" \
+  | python3 -c 'import json,sys; d=json.load(sys.stdin); print(json.dumps({k: d.get(k) for k in ["Name","DCREnabled","Scopes","ReferenceID","AuthType","Catalogues"]}, indent=2))'
 
 step "What the Dashboard now holds"
 curl -s -H "Authorization: demo-dashboard-token" "$dashboard_url/api/apis/$(tf output -raw payments_api_id)" \

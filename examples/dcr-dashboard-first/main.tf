@@ -3,8 +3,10 @@
 #   1. the API product's policy, 2. the plan's policy, 3. the "No Operation"
 #   API and policy used as JWT default policy, 4. JWT settings and the
 #   scope -> policy mapping on the product's API.
-# The Portal half (provider sync, OAuth provider, client types, product,
-# plan, app, approved access) follows in the Portal resources.
+# Then the Portal half, in the order of the same guide:
+#   5. the API provider (the Portal's connection to the Dashboard) and a sync,
+#   6. the OAuth2.0 provider (the IdP) and its client types,
+#   7. DCR settings on the imported product and plan.
 
 terraform {
   required_providers {
@@ -26,6 +28,24 @@ variable "upstream_url" {
   description = "Where the Gateway proxies the API to."
   type        = string
   default     = "http://127.0.0.1:8080/echo"
+}
+
+variable "dashboard_url" {
+  description = "The Dashboard URL as the Portal reaches it."
+  type        = string
+  default     = "http://127.0.0.1:3000"
+}
+
+variable "dashboard_secret" {
+  description = "API key of the Dashboard user the Portal acts as."
+  type        = string
+  sensitive   = true
+}
+
+variable "well_known_url" {
+  description = "The IdP's OpenID Connect discovery URL."
+  type        = string
+  default     = "http://127.0.0.1:4444/.well-known/openid-configuration"
 }
 
 variable "product_scope" {
@@ -108,6 +128,61 @@ resource "tyk_api_scope_mapping" "plan" {
   scope_to_policy = { (var.plan_scope) = tyk_policy.plan.id }
 }
 
+# Step 5: the API provider; synchronizing imports the two tagged policies.
+resource "tyk_portal_api_provider" "dashboard" {
+  name                        = "Tyk Dashboard"
+  dashboard_url               = var.dashboard_url
+  dashboard_secret_wo         = var.dashboard_secret
+  dashboard_secret_wo_version = 1
+  org_id                      = "demo-org"
+  policy_tags                 = ["dcr"]
+}
+
+# Step 6: the IdP (Hydra is an RFC 7591 server of type "Other") ...
+resource "tyk_portal_oauth_provider" "idp" {
+  name           = "Ory Hydra"
+  type           = "Other"
+  well_known_url = var.well_known_url
+}
+
+# ... and its client types: a confidential machine client and a web app.
+resource "tyk_portal_client_type" "machine" {
+  oauth_provider_id          = tyk_portal_oauth_provider.idp.id
+  name                       = "Confidential client"
+  description                = "Server-side apps using client_credentials"
+  response_types             = ["token"]
+  grant_types                = ["client_credentials"]
+  token_endpoint_auth_method = "client_secret_basic"
+}
+
+resource "tyk_portal_client_type" "web" {
+  oauth_provider_id          = tyk_portal_oauth_provider.idp.id
+  name                       = "Web application"
+  response_types             = ["code"]
+  grant_types                = ["authorization_code", "refresh_token"]
+  token_endpoint_auth_method = "client_secret_post"
+}
+
+# Step 7: DCR on the product the Portal imported from the product policy ...
+resource "tyk_portal_product" "payments" {
+  provider_id     = tyk_portal_api_provider.dashboard.id
+  policy_id       = tyk_policy.product.id
+  display_name    = "Payments API"
+  dcr_enabled     = true
+  scopes          = [var.product_scope]
+  client_type_ids = [tyk_portal_client_type.machine.id, tyk_portal_client_type.web.id]
+  catalogue_ids   = [1]
+}
+
+# ... and the plan scope on the imported plan.
+resource "tyk_portal_plan" "free" {
+  provider_id   = tyk_portal_api_provider.dashboard.id
+  policy_id     = tyk_policy.plan.id
+  display_name  = "Free plan"
+  scopes        = [var.plan_scope]
+  catalogue_ids = [1]
+}
+
 output "payments_api_id" {
   value = tyk_api.payments.api_id
 }
@@ -118,4 +193,12 @@ output "product_policy_id" {
 
 output "plan_policy_id" {
   value = tyk_policy.plan.id
+}
+
+output "portal_product_id" {
+  value = tyk_portal_product.payments.id
+}
+
+output "portal_plan_id" {
+  value = tyk_portal_plan.free.id
 }

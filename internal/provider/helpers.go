@@ -41,3 +41,12 @@ func stringMapValues(m map[string]string) map[string]attr.Value {
 	}
 	return out
 }
+
+func cutColon(s string) (before, after string, found bool) {
+	for i := 0; i < len(s); i++ {
+		if s[i] == ':' {
+			return s[:i], s[i+1:], true
+		}
+	}
+	return s, "", false
+}

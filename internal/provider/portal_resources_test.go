@@ -39,7 +39,7 @@ resource "tyk_portal_client_type" "machine" {
 
 resource "tyk_portal_client_type" "web" {
   oauth_provider_id          = tyk_portal_oauth_provider.idp.id
-  name                       = "Web application"
+  name                       = "%[1]s web"
   response_types             = ["code", "id_token"]
   grant_types                = ["authorization_code", "refresh_token"]
   token_endpoint_auth_method = "client_secret_post"
@@ -136,7 +136,7 @@ func TestAccPortalOAuthProviderAndClientTypes(t *testing.T) {
 				// Deleted in the Portal: removed from state, recreated.
 				PreConfig: func() {
 					for _, d := range sb.Store.ClientTypes.List() {
-						if d["Name"] == "Web application" {
+						if d["Name"] == name+"-2 web" {
 							if id, err := strconv.ParseInt(fmt.Sprint(d["ID"]), 10, 64); err == nil {
 								sb.Store.ClientTypes.Delete(strconv.FormatInt(id, 10))
 							}

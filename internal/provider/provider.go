@@ -232,6 +232,9 @@ func (p *TykProvider) Resources(_ context.Context) []func() resource.Resource {
 		NewPortalOAuthProviderResource,
 		NewPortalClientTypeResource,
 		NewPortalUserResource,
+		NewPortalAPIProviderResource,
+		NewPortalProductResource,
+		NewPortalPlanResource,
 	}
 }
 
@@ -239,5 +242,7 @@ func (p *TykProvider) DataSources(_ context.Context) []func() datasource.DataSou
 	return []func() datasource.DataSource{
 		NewPortalUserDataSource,
 		NewPortalOAuthProviderDataSource,
+		NewPortalProductDataSource,
+		NewPortalPlanDataSource,
 	}
 }

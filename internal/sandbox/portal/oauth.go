@@ -2,7 +2,9 @@ package portal
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox/store"
@@ -175,10 +177,6 @@ func (s *server) updateOAuthProvider(w http.ResponseWriter, r *http.Request) {
 	sbJSON(w, http.StatusOK, d)
 }
 
-// ProvidersInUse is set by the product emulation: it reports products that
-// use a provider or client type. Nil means nothing is in use.
-var ProvidersInUse func(st *store.Store, providerKey, clientTypeKey string) []string
-
 func (s *server) deleteOAuthProvider(w http.ResponseWriter, r *http.Request) {
 	k, ok := pathID(r, "id")
 	if ok {
@@ -188,14 +186,15 @@ func (s *server) deleteOAuthProvider(w http.ResponseWriter, r *http.Request) {
 		onlyErrors(w, http.StatusNotFound, "OAuth2.0 provider not found")
 		return
 	}
-	if r.URL.Query().Get("force") != "true" && ProvidersInUse != nil {
-		if used := ProvidersInUse(s.st, k, ""); len(used) > 0 {
+	if r.URL.Query().Get("force") != "true" {
+		if used := productsUsing(s.st, k, ""); len(used) > 0 {
 			onlyErrors(w, http.StatusBadRequest, "OAuth2.0 provider is used by API Products: "+strings.Join(used, ", ")+". Use force=true to delete it anyway.")
 			return
 		}
 	}
 	for _, ct := range s.st.ClientTypes.List() {
 		if ct["__provider_id"] == k {
+			s.detachEverywhere(int64Field(ct, "ID"))
 			s.st.ClientTypes.Delete(key(int64Field(ct, "ID")))
 		}
 	}
@@ -346,12 +345,27 @@ func (s *server) deleteClientType(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if r.URL.Query().Get("force") != "true" && ProvidersInUse != nil {
-		if used := ProvidersInUse(s.st, pk, ck); len(used) > 0 {
+	if r.URL.Query().Get("force") != "true" {
+		if used := productsUsing(s.st, pk, ck); len(used) > 0 {
 			onlyErrors(w, http.StatusBadRequest, "Client type is used by API Products: "+strings.Join(used, ", ")+". Use force=true to delete it anyway.")
 			return
 		}
 	}
+	var id int64
+	fmt.Sscan(ck, &id)
+	s.detachEverywhere(id)
 	s.st.ClientTypes.Delete(ck)
 	statusOK(w)
+}
+
+// detachEverywhere removes a client type from every product ("force"
+// de-associates it from the API products where it is used).
+func (s *server) detachEverywhere(id int64) {
+	for _, p := range s.st.Products.List() {
+		ids := clientTypeIDs(p)
+		if i := slices.Index(ids, id); i >= 0 {
+			setClientTypeIDs(p, slices.Delete(ids, i, i+1))
+			s.st.Products.Put(key(int64Field(p, "ID")), p)
+		}
+	}
 }

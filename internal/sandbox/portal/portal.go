@@ -33,6 +33,7 @@ type server struct {
 // Handler returns the Portal handler.
 func Handler(opts Options) http.Handler {
 	s := &server{st: opts.Store, opts: opts}
+	seedCatalogues(opts.Store)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /ready", func(w http.ResponseWriter, r *http.Request) {
 		sbhttp.JSON(w, http.StatusOK, map[string]any{"message": "Success"})
@@ -52,6 +53,27 @@ func Handler(opts Options) http.Handler {
 	mux.HandleFunc("GET "+Base+"/users/{id}", s.getUser)
 	mux.HandleFunc("PUT "+Base+"/users/{id}", s.updateUser)
 	mux.HandleFunc("DELETE "+Base+"/users/{id}", s.deleteUser)
+	mux.HandleFunc("GET "+Base+"/providers", s.listProviders)
+	mux.HandleFunc("POST "+Base+"/providers", s.createProvider)
+	mux.HandleFunc("GET "+Base+"/providers/{id}", s.getProvider)
+	mux.HandleFunc("PUT "+Base+"/providers/{id}", s.updateProvider)
+	mux.HandleFunc("DELETE "+Base+"/providers/{id}", s.deleteProvider)
+	mux.HandleFunc("PUT "+Base+"/providers/{id}/synchronize", s.synchronize)
+	mux.HandleFunc("GET "+Base+"/catalogues", s.listCatalogues)
+	mux.HandleFunc("GET "+Base+"/products", s.listProducts)
+	mux.HandleFunc("POST "+Base+"/products", s.createProduct)
+	mux.HandleFunc("GET "+Base+"/products/{id}", s.getProduct)
+	mux.HandleFunc("PUT "+Base+"/products/{id}", s.updateProduct)
+	mux.HandleFunc("DELETE "+Base+"/products/{id}", s.deleteProduct)
+	mux.HandleFunc("GET "+Base+"/products/{id}/client_types", s.listProductClientTypes)
+	mux.HandleFunc("POST "+Base+"/products/{id}/client_types", s.attachProductClientType)
+	mux.HandleFunc("GET "+Base+"/products/{id}/client_types/{ct}", s.getProductClientType)
+	mux.HandleFunc("DELETE "+Base+"/products/{id}/client_types/{ct}", s.detachProductClientType)
+	mux.HandleFunc("GET "+Base+"/plans", s.listPlans)
+	mux.HandleFunc("POST "+Base+"/plans", s.createPlan)
+	mux.HandleFunc("GET "+Base+"/plans/{id}", s.getPlan)
+	mux.HandleFunc("PUT "+Base+"/plans/{id}", s.updatePlan)
+	mux.HandleFunc("DELETE "+Base+"/plans/{id}", s.deletePlan)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		// An unknown route: Go's plain-text 404, as the Portal answers.
 		http.NotFound(w, r)

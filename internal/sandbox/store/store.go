@@ -158,6 +158,10 @@ type Store struct {
 	OAuthProviders *Collection // value holds the write-only RegistrationAccessToken too
 	ClientTypes    *Collection // value holds "__provider_id"
 	Users          *Collection
+	APIProviders   *Collection
+	Products       *Collection // value holds "__client_types" ([]any of ids) and "__hidden"
+	Plans          *Collection // value holds "__hidden"
+	Catalogues     *Collection
 
 	seqMu sync.Mutex
 	seqs  map[string]int64
@@ -183,6 +187,10 @@ func New() *Store {
 		OAuthProviders: newCollection(),
 		ClientTypes:    newCollection(),
 		Users:          newCollection(),
+		APIProviders:   newCollection(),
+		Products:       newCollection(),
+		Plans:          newCollection(),
+		Catalogues:     newCollection(),
 		seqs:           map[string]int64{},
 	}
 }

@@ -1,0 +1,3 @@
+data "tyk_portal_product" "payments" {
+  name = "payments"
+}

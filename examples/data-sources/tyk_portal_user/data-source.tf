@@ -1,0 +1,3 @@
+data "tyk_portal_user" "dev" {
+  email = "dev@acme.example"
+}

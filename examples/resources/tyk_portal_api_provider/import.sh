@@ -1,0 +1,1 @@
+terraform import tyk_portal_api_provider.dashboard 1

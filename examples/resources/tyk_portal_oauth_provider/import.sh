@@ -1,0 +1,1 @@
+terraform import tyk_portal_oauth_provider.keycloak 1

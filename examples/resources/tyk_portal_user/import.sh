@@ -1,0 +1,1 @@
+terraform import tyk_portal_user.developer 4

@@ -1,0 +1,164 @@
+package portal
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+)
+
+// Product is an API product. On GET, Catalogues are names; on writes, ids.
+type Product struct {
+	ID                  int64       `json:"ID"`
+	Name                string      `json:"Name"`
+	DisplayName         string      `json:"DisplayName"`
+	Description         string      `json:"Description"`
+	Content             string      `json:"Content"`
+	Path                string      `json:"Path"`
+	Feature             bool        `json:"Feature"`
+	ProviderID          int64       `json:"ProviderID"`
+	IsDocumentationOnly bool        `json:"IsDocumentationOnly"`
+	ReferenceID         string      `json:"ReferenceID"`
+	AuthType            string      `json:"AuthType"`
+	DCREnabled          bool        `json:"DCREnabled"`
+	Scopes              string      `json:"Scopes"`
+	Catalogues          []string    `json:"Catalogues"`
+	APIDetails          []APIDetail `json:"APIDetails"`
+}
+
+// APIDetail is one API of a product.
+type APIDetail struct {
+	APIID       string `json:"APIID"`
+	Name        string `json:"Name,omitempty"`
+	Description string `json:"Description"`
+	ListenPath  string `json:"ListenPath,omitempty"`
+}
+
+// ProductInput is the body of POST and PUT /products.
+type ProductInput struct {
+	Name                string           `json:"Name"`
+	ProviderID          int64            `json:"ProviderID"`
+	IsDocumentationOnly bool             `json:"IsDocumentationOnly"`
+	DisplayName         string           `json:"DisplayName"`
+	Description         string           `json:"Description"`
+	Content             string           `json:"Content,omitempty"`
+	Path                string           `json:"Path,omitempty"`
+	Feature             bool             `json:"Feature"`
+	DCREnabled          bool             `json:"DCREnabled"`
+	Scopes              string           `json:"Scopes"`
+	Catalogues          []int64          `json:"Catalogues"`
+	APIDetails          []APIDetailInput `json:"APIDetails"`
+}
+
+// APIDetailInput is an API of a product in a write.
+type APIDetailInput struct {
+	APIID       string `json:"APIID"`
+	Description string `json:"Description"`
+}
+
+// UnmarshalJSON tolerates Catalogues given as ids instead of names.
+func (p *Product) UnmarshalJSON(b []byte) error {
+	type alias Product
+	var a struct {
+		alias
+		Catalogues []json.RawMessage `json:"Catalogues"`
+	}
+	if err := json.Unmarshal(b, &a); err != nil {
+		return err
+	}
+	*p = Product(a.alias)
+	p.Catalogues = rawStrings(a.Catalogues)
+	return nil
+}
+
+func rawStrings(raw []json.RawMessage) []string {
+	var out []string
+	for _, r := range raw {
+		var s string
+		if json.Unmarshal(r, &s) == nil {
+			out = append(out, s)
+			continue
+		}
+		var n json.Number
+		if json.Unmarshal(r, &n) == nil {
+			out = append(out, n.String())
+		}
+	}
+	return out
+}
+
+const productsPath = "/products"
+
+// CreateProduct creates a product (Portal 1.13+); the Portal creates its
+// ACL policy in the Dashboard.
+func (p *Client) CreateProduct(ctx context.Context, in ProductInput) (*Product, error) {
+	var out Product
+	if err := p.do(ctx, http.MethodPost, productsPath, nil, in, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// GetProduct reads a product.
+func (p *Client) GetProduct(ctx context.Context, id int64) (*Product, error) {
+	var out Product
+	if err := p.do(ctx, http.MethodGet, idPath(productsPath, id), nil, nil, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// UpdateProduct replaces a product's editable fields.
+func (p *Client) UpdateProduct(ctx context.Context, id int64, in ProductInput) (*Product, error) {
+	var out Product
+	if err := p.do(ctx, http.MethodPut, idPath(productsPath, id), nil, in, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// DeleteProduct deletes a product (Portal 1.13+) and its policy.
+func (p *Client) DeleteProduct(ctx context.Context, id int64) error {
+	return p.do(ctx, http.MethodDelete, idPath(productsPath, id), nil, nil, nil)
+}
+
+// ListProducts lists products.
+func (p *Client) ListProducts(ctx context.Context) ([]Product, error) {
+	return listAll(ctx, p, productsPath, decodeArray[Product])
+}
+
+// ProductClientTypes lists the client types attached to a product.
+func (p *Client) ProductClientTypes(ctx context.Context, productID int64) ([]int64, error) {
+	items, err := listAll(ctx, p, idPath(productsPath, productID)+"/client_types", decodeArray[struct {
+		ID int64 `json:"ID"`
+	}])
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, 0, len(items))
+	for _, it := range items {
+		ids = append(ids, it.ID)
+	}
+	return ids, nil
+}
+
+// AttachClientType attaches a client type to a product.
+func (p *Client) AttachClientType(ctx context.Context, productID, clientTypeID int64) error {
+	return p.do(ctx, http.MethodPost, idPath(productsPath, productID)+"/client_types", nil, map[string]int64{"ID": clientTypeID}, nil)
+}
+
+// DetachClientType removes a client type from a product.
+func (p *Client) DetachClientType(ctx context.Context, productID, clientTypeID int64) error {
+	return p.do(ctx, http.MethodDelete, idPath(productsPath, productID)+"/client_types/"+strconv.FormatInt(clientTypeID, 10), nil, nil, nil)
+}
+
+// Catalogue is a Portal catalogue.
+type Catalogue struct {
+	ID   int64  `json:"ID"`
+	Name string `json:"Name"`
+}
+
+// ListCatalogues lists catalogues (to map GET's names back to ids).
+func (p *Client) ListCatalogues(ctx context.Context) ([]Catalogue, error) {
+	return listAll(ctx, p, "/catalogues", decodeArray[Catalogue])
+}

@@ -1,0 +1,404 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/float64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/tykdcr/terraform-provider-tyk/internal/client"
+	"github.com/tykdcr/terraform-provider-tyk/internal/client/portal"
+)
+
+var (
+	_ resource.Resource                = &PortalPlanResource{}
+	_ resource.ResourceWithImportState = &PortalPlanResource{}
+	_ resource.ResourceWithModifyPlan  = &PortalPlanResource{}
+)
+
+// PortalPlanResource manages a plan.
+type PortalPlanResource struct{ resourceBase }
+
+// NewPortalPlanResource returns tyk_portal_plan.
+func NewPortalPlanResource() resource.Resource { return &PortalPlanResource{} }
+
+type planModel struct {
+	ID               types.Int64   `tfsdk:"id"`
+	ProviderID       types.Int64   `tfsdk:"provider_id"`
+	PolicyID         types.String  `tfsdk:"policy_id"`
+	Name             types.String  `tfsdk:"name"`
+	DisplayName      types.String  `tfsdk:"display_name"`
+	Description      types.String  `tfsdk:"description"`
+	Scopes           types.Set     `tfsdk:"scopes"`
+	RateLimit        types.Float64 `tfsdk:"rate_limit"`
+	Per              types.Float64 `tfsdk:"per"`
+	Quota            types.Int64   `tfsdk:"quota"`
+	QuotaRenewalRate types.Int64   `tfsdk:"quota_renewal_rate"`
+	KeyExpiresIn     types.Int64   `tfsdk:"key_expires_in"`
+	AutoApprove      types.Bool    `tfsdk:"auto_approve_access_requests"`
+	CatalogueIDs     types.Set     `tfsdk:"catalogue_ids"`
+	MetaData         types.Map     `tfsdk:"metadata"`
+	ReferenceID      types.String  `tfsdk:"reference_id"`
+}
+
+func (r *PortalPlanResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_portal_plan"
+}
+
+func (r *PortalPlanResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	limitsFromPolicy := "Portal-first: set it here (the Portal writes it to the plan's policy). Dashboard-first: read from the policy."
+	resp.Schema = schema.Schema{
+		Description: "A plan of the Developer Portal (UI: Plans), with its DCR scope. Like `tyk_portal_product`, either **Portal-first** " +
+			"(Portal 1.13+: set `name` and the limits; the Portal creates the plan's rate-limit/quota policy) or **Dashboard-first** (set " +
+			"`policy_id` to a partitioned rate-limit/quota `tyk_policy` without ACL; the resource synchronizes the provider and manages the " +
+			"imported plan's Portal settings; destroy resets them).",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.Int64Attribute{
+				Computed: true, Description: "The plan's Portal id.",
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			},
+			"provider_id": schema.Int64Attribute{
+				Required: true, Description: "The `tyk_portal_api_provider` the plan belongs to. Changing it replaces the plan.",
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+			},
+			"policy_id": schema.StringAttribute{
+				Optional: true, Description: "Dashboard-first: the `_id` of the plan's partitioned policy. Conflicts with `name` and the limits. Changing it replaces the plan.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators: []validator.String{
+					stringvalidator.ExactlyOneOf(path.MatchRoot("name"), path.MatchRoot("policy_id")),
+					stringvalidator.ConflictsWith(path.MatchRoot("rate_limit"), path.MatchRoot("per"), path.MatchRoot("quota"), path.MatchRoot("quota_renewal_rate"), path.MatchRoot("key_expires_in")),
+				},
+			},
+			"name": schema.StringAttribute{
+				Optional: true, Computed: true, Description: "Portal-first: plan name, also its policy's name (UI: Name). Dashboard-first: the policy's name (read-only).",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"display_name": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(""), Description: "Name shown to developers (UI: Plan display name)."},
+			"description":  schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(""), Description: "Description shown to developers (UI: Description)."},
+			"scopes": schema.SetAttribute{
+				ElementType: types.StringType, Optional: true, Computed: true, Default: setdefault.StaticValue(emptyStringSet()),
+				Description: "The plan's OAuth scope for DCR (UI: Advanced settings → Scopes; `JWTScope` in the API). Tyk requires one scope per plan, unique across all products and plans.",
+				Validators:  []validator.Set{setvalidator.ValueStringsAre(scopeValidator())},
+			},
+			"rate_limit": schema.Float64Attribute{
+				Optional: true, Computed: true, Description: "Requests per `per` seconds; `-1` for unlimited. " + limitsFromPolicy,
+				PlanModifiers: []planmodifier.Float64{float64planmodifier.UseStateForUnknown()},
+				Validators:    []validator.Float64{float64validator.Any(float64validator.OneOf(-1), float64validator.AtLeast(0)), float64validator.AlsoRequires(path.MatchRoot("per"))},
+			},
+			"per": schema.Float64Attribute{
+				Optional: true, Computed: true, Description: "Rate-limit window in seconds. " + limitsFromPolicy,
+				PlanModifiers: []planmodifier.Float64{float64planmodifier.UseStateForUnknown()},
+				Validators:    []validator.Float64{float64validator.Any(float64validator.OneOf(-1), float64validator.AtLeast(1)), float64validator.AlsoRequires(path.MatchRoot("rate_limit"))},
+			},
+			"quota": schema.Int64Attribute{
+				Optional: true, Computed: true, Description: "Requests per quota period; `-1` for unlimited. " + limitsFromPolicy,
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+				Validators:    []validator.Int64{int64validator.Any(int64validator.OneOf(-1), int64validator.AtLeast(0))},
+			},
+			"quota_renewal_rate": schema.Int64Attribute{
+				Optional: true, Computed: true, Description: "Quota period in seconds; `-1` for never. " + limitsFromPolicy,
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+				Validators:    []validator.Int64{int64validator.Any(int64validator.OneOf(-1), int64validator.AtLeast(1))},
+			},
+			"key_expires_in": schema.Int64Attribute{
+				Optional: true, Computed: true, Description: "Credential lifetime in seconds; `0` for never. " + limitsFromPolicy,
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+				Validators:    []validator.Int64{int64validator.AtLeast(0)},
+			},
+			"auto_approve_access_requests": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+				Description: "Approve access requests for this plan automatically (UI: Auto-approve provisioning request). Default `false`.",
+			},
+			"catalogue_ids": schema.SetAttribute{
+				ElementType: types.Int64Type, Optional: true, Computed: true, Default: setdefault.StaticValue(emptyInt64Set()),
+				Description: "Catalogues the plan is published in (UI: Catalogues).",
+			},
+			"metadata": schema.MapAttribute{
+				ElementType: types.StringType, Optional: true, Computed: true,
+				Default:     mapdefault.StaticValue(types.MapValueMust(types.StringType, map[string]attr.Value{})),
+				Description: "Metadata copied onto credentials issued with this plan (UI: Credential metadata).",
+			},
+			"reference_id": schema.StringAttribute{
+				Computed: true, Description: "The `_id` of the plan's Dashboard policy.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+		},
+	}
+}
+
+func (r *PortalPlanResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.configure(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *PortalPlanResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil || r.data.portal == nil {
+		return
+	}
+	var plan, state planModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	}
+	if resp.Diagnostics.HasError() || plan.Scopes.IsUnknown() || plan.Scopes.Equal(state.Scopes) {
+		return
+	}
+	self := int64(-1)
+	if !state.ID.IsNull() {
+		self = state.ID.ValueInt64()
+	}
+	resp.Diagnostics.Append(checkScopesFree(ctx, r.data.portal, setStrings(ctx, plan.Scopes, &resp.Diagnostics), "plan", self, path.Root("scopes"))...)
+}
+
+func optFloat(v types.Float64) *float64 {
+	if v.IsNull() || v.IsUnknown() {
+		return nil
+	}
+	f := v.ValueFloat64()
+	return &f
+}
+
+func optInt(v types.Int64) *int64 {
+	if v.IsNull() || v.IsUnknown() {
+		return nil
+	}
+	i := v.ValueInt64()
+	return &i
+}
+
+func (m *planModel) input(ctx context.Context, cur *portal.Plan, diags *diag.Diagnostics) portal.PlanInput {
+	meta := map[string]string{}
+	diags.Append(m.MetaData.ElementsAs(ctx, &meta, false)...)
+	in := portal.PlanInput{
+		Name: m.Name.ValueString(), ProviderID: m.ProviderID.ValueInt64(), DisplayName: m.DisplayName.ValueString(),
+		Description: m.Description.ValueString(), JWTScope: csvOf(setStrings(ctx, m.Scopes, diags)),
+		AutoApproveAccessRequests: m.AutoApprove.ValueBool(), Catalogues: nonNil(setInt64s(ctx, m.CatalogueIDs, diags)),
+		MetaData: meta,
+	}
+	if cur != nil {
+		in.Name = cur.Name
+		if in.ProviderID == 0 {
+			in.ProviderID = cur.ProviderID
+		}
+	}
+	if m.PolicyID.IsNull() {
+		if m.Name.ValueString() != "" {
+			in.Name = m.Name.ValueString()
+		}
+		in.RateLimit, in.Per, in.Quota, in.QuotaRenewalRate, in.KeyExpiresIn = optFloat(m.RateLimit), optFloat(m.Per), optInt(m.Quota), optInt(m.QuotaRenewalRate), optInt(m.KeyExpiresIn)
+		in.UnlimitedRateLimit = in.RateLimit != nil && *in.RateLimit < 0
+		in.UnlimitedQuota = in.Quota != nil && *in.Quota < 0
+	}
+	return in
+}
+
+func (r *PortalPlanResource) fromAPI(ctx context.Context, p *portal.Client, m *planModel, pl *portal.Plan, diags *diag.Diagnostics) {
+	m.ID = types.Int64Value(pl.ID)
+	m.Name = types.StringValue(pl.Name)
+	m.DisplayName = types.StringValue(pl.DisplayName)
+	m.Description = types.StringValue(pl.Description)
+	m.AutoApprove = types.BoolValue(pl.AutoApproveAccessRequests)
+	m.ReferenceID = types.StringValue(pl.ReferenceID)
+	num := func(n portal.Number, def float64) float64 {
+		if n.Valid {
+			return n.Value
+		}
+		return def
+	}
+	m.RateLimit = types.Float64Value(num(pl.RateLimit, -1))
+	m.Per = types.Float64Value(num(pl.Per, -1))
+	m.Quota = types.Int64Value(int64(num(pl.Quota, -1)))
+	m.QuotaRenewalRate = types.Int64Value(int64(num(pl.QuotaRenewalRate, -1)))
+	m.KeyExpiresIn = types.Int64Value(int64(num(pl.KeyExpiresIn, 0)))
+	if pl.UnlimitedRateLimit {
+		m.RateLimit, m.Per = types.Float64Value(-1), types.Float64Value(-1)
+	}
+	if pl.UnlimitedQuota {
+		m.Quota, m.QuotaRenewalRate = types.Int64Value(-1), types.Int64Value(-1)
+	}
+	var d diag.Diagnostics
+	m.Scopes, d = types.SetValueFrom(ctx, types.StringType, nonNil([]string(portal.ParseCSV(pl.JWTScope))))
+	diags.Append(d...)
+	m.MetaData, d = types.MapValueFrom(ctx, types.StringType, pl.MetaData)
+	diags.Append(d...)
+	cats, err := catalogueIDs(ctx, p, pl.Catalogues)
+	if err != nil {
+		diags.AddError("Could not map plan catalogues", err.Error())
+		return
+	}
+	m.CatalogueIDs, d = types.SetValueFrom(ctx, types.Int64Type, cats)
+	diags.Append(d...)
+}
+
+func adoptPlan(ctx context.Context, p *portal.Client, providerID int64, policyID string) (*portal.Plan, error) {
+	if err := p.SynchronizeAPIProvider(ctx, providerID); err != nil {
+		return nil, fmt.Errorf("synchronizing API provider %d: %w", providerID, err)
+	}
+	all, err := p.ListPlans(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, pl := range all {
+		if pl.ReferenceID == policyID {
+			return p.GetPlan(ctx, pl.ID)
+		}
+		if pl.ReferenceID == "" { // summaries lack ReferenceID: read the plan
+			if full, err := p.GetPlan(ctx, pl.ID); err == nil && full.ReferenceID == policyID {
+				return full, nil
+			}
+		}
+	}
+	return nil, fmt.Errorf("after synchronizing API provider %d the Portal has no plan for policy %s. The policy must be partitioned "+
+		"with rate_limit and/or quota and without acl, and carry one of the provider's policy_tags", providerID, policyID)
+}
+
+func (r *PortalPlanResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan planModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	p := r.portalClient(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(checkScopesFree(ctx, p, setStrings(ctx, plan.Scopes, &resp.Diagnostics), "plan", -1, path.Root("scopes"))...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var pl *portal.Plan
+	var err error
+	if !plan.PolicyID.IsNull() {
+		cur, aerr := adoptPlan(ctx, p, plan.ProviderID.ValueInt64(), plan.PolicyID.ValueString())
+		if aerr != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("policy_id"), "Plan not imported", aerr.Error())
+			return
+		}
+		pl, err = p.UpdatePlan(ctx, cur.ID, plan.input(ctx, cur, &resp.Diagnostics))
+	} else {
+		pl, err = p.CreatePlan(ctx, plan.input(ctx, nil, &resp.Diagnostics))
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Could not create Portal plan", err.Error())
+		return
+	}
+	r.fromAPI(ctx, p, &plan, pl, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *PortalPlanResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state planModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	p := r.portalClient(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	pl, err := p.GetPlan(ctx, state.ID.ValueInt64())
+	if client.IsNotFound(err) {
+		resp.Diagnostics.AddWarning("Portal plan not found", fmt.Sprintf("Plan %d (%s) no longer exists or is hidden (its policy is gone); removing it from state so that the next plan recreates it.", state.ID.ValueInt64(), state.Name.ValueString()))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Could not read Portal plan", err.Error())
+		return
+	}
+	r.fromAPI(ctx, p, &state, pl, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *PortalPlanResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state planModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	p := r.portalClient(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.ID.ValueInt64()
+	resp.Diagnostics.Append(checkScopesFree(ctx, p, setStrings(ctx, plan.Scopes, &resp.Diagnostics), "plan", id, path.Root("scopes"))...)
+	cur, err := p.GetPlan(ctx, id)
+	if err != nil {
+		resp.Diagnostics.AddError("Could not read Portal plan", err.Error())
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	pl, err := p.UpdatePlan(ctx, id, plan.input(ctx, cur, &resp.Diagnostics))
+	if err != nil {
+		resp.Diagnostics.AddError("Could not update Portal plan", err.Error())
+		return
+	}
+	r.fromAPI(ctx, p, &plan, pl, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *PortalPlanResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state planModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	p := r.portalClient(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.ID.ValueInt64()
+	if state.PolicyID.IsNull() {
+		if err := p.DeletePlan(ctx, id); err != nil && !client.IsNotFound(err) {
+			resp.Diagnostics.AddError("Could not delete Portal plan", err.Error())
+		}
+		return
+	}
+	cur, err := p.GetPlan(ctx, id)
+	if client.IsNotFound(err) {
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Could not read Portal plan", err.Error())
+		return
+	}
+	reset := planModel{ProviderID: state.ProviderID, PolicyID: state.PolicyID, DisplayName: types.StringValue(""), Description: types.StringValue(""),
+		Scopes: emptyStringSet(), AutoApprove: types.BoolValue(false), CatalogueIDs: emptyInt64Set(),
+		MetaData: types.MapValueMust(types.StringType, map[string]attr.Value{})}
+	if _, err := p.UpdatePlan(ctx, id, reset.input(ctx, cur, &resp.Diagnostics)); err != nil && !client.IsNotFound(err) {
+		resp.Diagnostics.AddError("Could not reset Portal plan", err.Error())
+	}
+}
+
+// ImportState takes `<plan_id>` or `<plan_id>:<policy_id>` (Dashboard-first).
+func (r *PortalPlanResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	idPart, policy, dashboardFirst := cutColon(req.ID)
+	id, err := strconv.ParseInt(idPart, 10, 64)
+	if err != nil || id <= 0 {
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Expected `<plan_id>` (Portal-first) or `<plan_id>:<policy_id>` (Dashboard-first), got %q.", req.ID))
+		return
+	}
+	p := r.portalClient(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	pl, err := p.GetPlan(ctx, id)
+	if err != nil {
+		resp.Diagnostics.AddError("Could not read Portal plan", err.Error())
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("provider_id"), pl.ProviderID)...)
+	if dashboardFirst {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("policy_id"), policy)...)
+	}
+}
