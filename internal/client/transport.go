@@ -439,3 +439,15 @@ func RetryAfter(v string, now time.Time) (time.Duration, bool) {
 	}
 	return d, true
 }
+
+// MaskValues masks further secret values (tokens a request carries in its
+// own headers) in every log line written with the returned context.
+func MaskValues(ctx context.Context, secrets ...string) context.Context {
+	for _, s := range secrets {
+		if s != "" {
+			ctx = tflog.MaskAllFieldValuesStrings(ctx, s)
+			ctx = tflog.MaskMessageStrings(ctx, s)
+		}
+	}
+	return ctx
+}

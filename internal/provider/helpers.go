@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -49,4 +50,28 @@ func cutColon(s string) (before, after string, found bool) {
 		}
 	}
 	return s, "", false
+}
+
+func stringValues(items []string) []attr.Value {
+	out := make([]attr.Value, 0, len(items))
+	for _, s := range items {
+		out = append(out, types.StringValue(s))
+	}
+	return out
+}
+
+func int64Values(items []int64) []attr.Value {
+	out := make([]attr.Value, 0, len(items))
+	for _, n := range items {
+		out = append(out, types.Int64Value(n))
+	}
+	return out
+}
+
+func splitScopes(s string) []string {
+	var out []string
+	for _, f := range strings.Fields(strings.ReplaceAll(s, ",", " ")) {
+		out = append(out, f)
+	}
+	return out
 }

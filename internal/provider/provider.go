@@ -12,6 +12,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -36,7 +37,10 @@ const (
 	EnvMaxRetries         = "TYK_MAX_RETRIES"
 )
 
-var _ provider.Provider = &TykProvider{}
+var (
+	_ provider.Provider                       = &TykProvider{}
+	_ provider.ProviderWithEphemeralResources = &TykProvider{}
+)
 
 // TykProvider is the provider implementation.
 type TykProvider struct {
@@ -235,6 +239,8 @@ func (p *TykProvider) Resources(_ context.Context) []func() resource.Resource {
 		NewPortalAPIProviderResource,
 		NewPortalProductResource,
 		NewPortalPlanResource,
+		NewPortalAppResource,
+		NewPortalAppAccessResource,
 	}
 }
 
@@ -244,5 +250,12 @@ func (p *TykProvider) DataSources(_ context.Context) []func() datasource.DataSou
 		NewPortalOAuthProviderDataSource,
 		NewPortalProductDataSource,
 		NewPortalPlanDataSource,
+		NewOIDCDiscoveryDataSource,
+	}
+}
+
+func (p *TykProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		NewOAuth2TokenEphemeral,
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox/dashboard"
+	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox/gateway"
 	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox/portal"
 	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox/spec"
 	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox/store"
@@ -29,6 +30,8 @@ type Options struct {
 	// Listen addresses; empty means 127.0.0.1 on a free port.
 	DashboardAddr string
 	PortalAddr    string
+	GatewayAddr   string
+	EchoAddr      string
 }
 
 // Sandbox is a running emulation.
@@ -37,6 +40,9 @@ type Sandbox struct {
 	DashboardURL string
 	// PortalURL is the Portal's base URL; the admin API is below /portal-api.
 	PortalURL string
+	// GatewayURL serves the active APIs; EchoURL is an httpbin-style upstream.
+	GatewayURL string
+	EchoURL    string
 	// SpecValidation reports whether requests are checked against the spec.
 	SpecValidation bool
 
@@ -72,6 +78,12 @@ func Start(opts Options) (*Sandbox, error) {
 		return nil, err
 	}
 	sb.PortalURL, err = sb.serve(opts.PortalAddr, portal.Handler(portal.Options{Store: sb.Store, Token: opts.PortalToken, Validator: portalVal}))
+	if err == nil {
+		sb.GatewayURL, err = sb.serve(opts.GatewayAddr, gateway.New(sb.Store))
+	}
+	if err == nil {
+		sb.EchoURL, err = sb.serve(opts.EchoAddr, gateway.Echo())
+	}
 	if err != nil {
 		sb.Close()
 		return nil, err

@@ -116,6 +116,15 @@ func (s *server) deleteUser(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	// Deleting a user deletes their apps and revokes their credentials.
+	for _, app := range s.st.Apps.List() {
+		if key(int64Field(app, "UserID")) == k {
+			if err := s.deleteAppCascade(key(int64Field(app, "ID"))); err != nil {
+				onlyErrors(w, http.StatusUnprocessableEntity, err.Error())
+				return
+			}
+		}
+	}
 	s.st.Users.Delete(k)
 	statusOK(w)
 }

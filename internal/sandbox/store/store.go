@@ -162,6 +162,8 @@ type Store struct {
 	Products       *Collection // value holds "__client_types" ([]any of ids) and "__hidden"
 	Plans          *Collection // value holds "__hidden"
 	Catalogues     *Collection
+	Apps           *Collection // value holds "__user_id"
+	AccessRequests *Collection // value holds "__app_id", "__plan_id", "__product_ids"; Credentials inline
 
 	seqMu sync.Mutex
 	seqs  map[string]int64
@@ -191,6 +193,8 @@ func New() *Store {
 		Products:       newCollection(),
 		Plans:          newCollection(),
 		Catalogues:     newCollection(),
+		Apps:           newCollection(),
+		AccessRequests: newCollection(),
 		seqs:           map[string]int64{},
 	}
 }

@@ -1,0 +1,180 @@
+package acctest
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+
+	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox"
+)
+
+// DCRConfig is the whole seed flow (Dashboard-first) for one test: the No-Op
+// API and policy, the product API with JWT against Hydra's JWKS (scope claim
+// `scp`, Hydra's array claim), product and plan policies, scope mappings, the
+// Portal's API provider, the OAuth provider and a client type, the DCR
+// product and plan, a developer, an app and its approved access.
+func DCRConfig(sb *sandbox.Sandbox, h *Hydra, name, extra string) string {
+	return fmt.Sprintf(`
+resource "tyk_api" "noop" {
+  name        = "%[1]s-noop"
+  listen_path = "/%[1]s-noop/"
+  target_url  = %[4]q
+  jwt = {
+    signing_method = "rsa"
+    jwks_url       = %[3]q
+  }
+}
+
+resource "tyk_policy" "noop" {
+  name = "%[1]s-noop"
+  access_rights {
+    api_id = tyk_api.noop.api_id
+  }
+}
+
+resource "tyk_api" "payments" {
+  name        = "%[1]s-payments"
+  listen_path = "/%[1]s/"
+  target_url  = %[4]q
+  jwt = {
+    signing_method     = "rsa"
+    jwks_url           = %[3]q
+    default_policy_ids = [tyk_policy.noop.id]
+    scope_claim_name   = "scp"
+  }
+}
+
+resource "tyk_policy" "product" {
+  name       = "%[1]s-product"
+  tags       = ["%[1]s"]
+  partitions = { acl = true }
+  access_rights {
+    api_id = tyk_api.payments.api_id
+  }
+}
+
+resource "tyk_policy" "plan" {
+  name               = "%[1]s-plan"
+  tags               = ["%[1]s"]
+  rate               = 100
+  per                = 1
+  quota_max          = 1000
+  quota_renewal_rate = 3600
+  partitions         = { rate_limit = true, quota = true }
+  access_rights {
+    api_id = tyk_api.payments.api_id
+  }
+}
+
+resource "tyk_api_scope_mapping" "product" {
+  api_id          = tyk_api.payments.api_id
+  scope_to_policy = { "%[1]s_product" = tyk_policy.product.id }
+}
+
+resource "tyk_api_scope_mapping" "plan" {
+  api_id          = tyk_api.payments.api_id
+  scope_to_policy = { "%[1]s_plan" = tyk_policy.plan.id }
+}
+
+resource "tyk_portal_api_provider" "dashboard" {
+  name                        = "%[1]s-dashboard"
+  dashboard_url               = %[5]q
+  dashboard_secret_wo         = %[6]q
+  dashboard_secret_wo_version = 1
+  org_id                      = "acc-org"
+  policy_tags                 = ["%[1]s"]
+}
+
+resource "tyk_portal_oauth_provider" "hydra" {
+  name           = "%[1]s-hydra"
+  type           = "Other"
+  well_known_url = %[2]q
+}
+
+resource "tyk_portal_client_type" "machine" {
+  oauth_provider_id          = tyk_portal_oauth_provider.hydra.id
+  name                       = "%[1]s machine"
+  response_types             = ["token"]
+  grant_types                = ["client_credentials"]
+  token_endpoint_auth_method = "client_secret_basic"
+}
+
+resource "tyk_portal_product" "payments" {
+  provider_id     = tyk_portal_api_provider.dashboard.id
+  policy_id       = tyk_policy.product.id
+  dcr_enabled     = true
+  scopes          = ["%[1]s_product"]
+  client_type_ids = [tyk_portal_client_type.machine.id]
+  catalogue_ids   = [1]
+}
+
+resource "tyk_portal_plan" "free" {
+  provider_id   = tyk_portal_api_provider.dashboard.id
+  policy_id     = tyk_policy.plan.id
+  scopes        = ["%[1]s_plan"]
+  catalogue_ids = [1]
+}
+
+resource "tyk_portal_user" "dev" {
+  email      = "%[1]s@example.com"
+  first_name = "Dev"
+  last_name  = "Eloper"
+}
+
+resource "tyk_portal_app" "app" {
+  user_id = tyk_portal_user.dev.id
+  name    = "%[1]s-app"
+}
+
+resource "tyk_portal_app_access" "access" {
+  app_id         = tyk_portal_app.app.id
+  product_ids    = [tyk_portal_product.payments.id]
+  plan_id        = tyk_portal_plan.free.id
+  client_type_id = tyk_portal_client_type.machine.id
+  %[7]s
+}
+`, name, h.WellKnownURL, h.JWKSURL, sb.EchoURL, sb.DashboardURL, DashboardToken, extra)
+}
+
+// ClientCredentialsToken gets a token from Hydra for the given scopes.
+func ClientCredentialsToken(h *Hydra, clientID, secret string, scopes ...string) (string, error) {
+	cfg := clientcredentials.Config{ClientID: clientID, ClientSecret: secret, TokenURL: h.PublicURL + "/oauth2/token", Scopes: scopes, AuthStyle: oauth2.AuthStyleInHeader}
+	tok, err := cfg.Token(context.Background())
+	if err != nil {
+		return "", err
+	}
+	return tok.AccessToken, nil
+}
+
+// CallGateway calls path on the sandbox gateway with a bearer token.
+func CallGateway(sb *sandbox.Sandbox, path, token string) (int, string, error) {
+	req, _ := http.NewRequest(http.MethodGet, strings.TrimRight(sb.GatewayURL, "/")+path, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, "", err
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), nil
+}
+
+// PortalDo sends an admin API request to the sandbox Portal, as an operator
+// acting outside Terraform would.
+func PortalDo(sb *sandbox.Sandbox, method, path string) (int, error) {
+	req, _ := http.NewRequest(method, sb.PortalURL+"/portal-api"+path, nil)
+	req.Header.Set("Authorization", PortalToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}

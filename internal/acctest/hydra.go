@@ -1,0 +1,232 @@
+package acctest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Hydra is a running Ory Hydra v2.3.0 (the real IdP of the DCR tests).
+type Hydra struct {
+	PublicURL    string // issuer, token and registration endpoints
+	AdminURL     string // admin API (no auth): client assertions
+	WellKnownURL string
+	JWKSURL      string
+
+	cmd *exec.Cmd
+	dir string
+	log *os.File
+}
+
+// HydraBinary is where `make hydra` puts the binary; HYDRA_BIN overrides.
+func HydraBinary() string {
+	if b := os.Getenv("HYDRA_BIN"); b != "" {
+		return b
+	}
+	return filepath.Join(RepoRoot(), "bin", "hydra")
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// StartHydra starts Hydra with an in-memory database, dynamic client
+// registration on, registration_endpoint advertised and JWT access tokens
+// (scopes in the `scp` array claim, Hydra's default).
+func StartHydra() (*Hydra, error) {
+	bin := HydraBinary()
+	if _, err := os.Stat(bin); err != nil {
+		return nil, fmt.Errorf("hydra binary %s not found: run `make hydra` (tests that need the IdP depend on it)", bin)
+	}
+	pub, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	adm, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "hydra-acc-")
+	if err != nil {
+		return nil, err
+	}
+	public := fmt.Sprintf("http://127.0.0.1:%d", pub)
+	cfg := fmt.Sprintf(`dsn: memory
+log:
+  level: warn
+serve:
+  public: { host: 127.0.0.1, port: %d }
+  admin:  { host: 127.0.0.1, port: %d }
+urls:
+  self:
+    issuer: %s/
+secrets:
+  system: ["acceptance-test-system-secret-0123456789"]
+oidc:
+  dynamic_client_registration:
+    enabled: true
+    default_scope: [openid]
+webfinger:
+  oidc_discovery:
+    client_registration_url: %s/oauth2/register
+strategies:
+  access_token: jwt
+`, pub, adm, public, public)
+	cfgPath := filepath.Join(dir, "hydra.yml")
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		return nil, err
+	}
+	logf, err := os.Create(filepath.Join(dir, "hydra.log"))
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(bin, "serve", "all", "--dev", "--sqa-opt-out", "-c", cfgPath)
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting hydra: %w", err)
+	}
+	h := &Hydra{
+		PublicURL: public, AdminURL: fmt.Sprintf("http://127.0.0.1:%d", adm),
+		WellKnownURL: public + "/.well-known/openid-configuration", JWKSURL: public + "/.well-known/jwks.json",
+		cmd: cmd, dir: dir, log: logf,
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	for {
+		resp, err := http.Get(h.AdminURL + "/health/ready")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return h, nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			h.Stop()
+			b, _ := os.ReadFile(filepath.Join(dir, "hydra.log"))
+			return nil, fmt.Errorf("hydra not ready after 60s; log:\n%s", tail(string(b), 2000))
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}
+
+// Stop ends Hydra and removes its files.
+func (h *Hydra) Stop() {
+	if h == nil || h.cmd == nil || h.cmd.Process == nil {
+		return
+	}
+	_ = h.cmd.Process.Kill()
+	_, _ = h.cmd.Process.Wait()
+	h.log.Close()
+	os.RemoveAll(h.dir)
+	h.cmd = nil
+}
+
+// Clients lists the OAuth clients Hydra holds (admin API).
+func (h *Hydra) Clients() ([]map[string]any, error) {
+	resp, err := http.Get(h.AdminURL + "/admin/clients?page_size=500")
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	var out []map[string]any
+	err = json.NewDecoder(resp.Body).Decode(&out)
+	return out, err
+}
+
+// Client returns one client, or nil when Hydra has none with that id.
+func (h *Hydra) Client(id string) (map[string]any, error) {
+	resp, err := http.Get(h.AdminURL + "/admin/clients/" + id)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusNotFound {
+		return nil, nil
+	}
+	var out map[string]any
+	err = json.NewDecoder(resp.Body).Decode(&out)
+	return out, err
+}
+
+// DeleteClient deletes a client behind the Portal's back (drift tests).
+func (h *Hydra) DeleteClient(id string) error {
+	req, _ := http.NewRequest(http.MethodDelete, h.AdminURL+"/admin/clients/"+id, nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent {
+		return fmt.Errorf("hydra delete client %s: %d", id, resp.StatusCode)
+	}
+	return nil
+}
+
+// SetClientScope changes a client's scope behind the Portal's back.
+func (h *Hydra) SetClientScope(id, scope string) error {
+	body := `[{"op":"replace","path":"/scope","value":` + jsonString(scope) + `}]`
+	req, _ := http.NewRequest(http.MethodPatch, h.AdminURL+"/admin/clients/"+id, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("hydra patch client %s: %d", id, resp.StatusCode)
+	}
+	return nil
+}
+
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+var (
+	hydraOnce sync.Once
+	hydra     *Hydra
+	hydraErr  error
+)
+
+// SharedHydra starts (once) the Hydra the acceptance tests share.
+func SharedHydra(t interface {
+	Helper()
+	Fatalf(string, ...any)
+}) *Hydra {
+	t.Helper()
+	hydraOnce.Do(func() { hydra, hydraErr = StartHydra() })
+	if hydraErr != nil {
+		t.Fatalf("%v", hydraErr)
+	}
+	return hydra
+}
+
+// Cleanup stops what the harness started; call it from TestMain.
+func Cleanup() {
+	hydra.Stop()
+	if sb != nil {
+		sb.Close()
+	}
+}

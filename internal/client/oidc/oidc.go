@@ -1,0 +1,109 @@
+// Package oidc talks to an OAuth 2.0 / OpenID Connect identity provider:
+// discovery documents and RFC 7592 client reads. Tokens are obtained with
+// golang.org/x/oauth2 by the ephemeral token resource.
+package oidc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"github.com/tykdcr/terraform-provider-tyk/internal/client"
+)
+
+// Discovery is the part of an OpenID Provider's metadata the provider uses.
+type Discovery struct {
+	Issuer                            string   `json:"issuer"`
+	TokenEndpoint                     string   `json:"token_endpoint"`
+	JWKSURI                           string   `json:"jwks_uri"`
+	RegistrationEndpoint              string   `json:"registration_endpoint"`
+	ScopesSupported                   []string `json:"scopes_supported"`
+	GrantTypesSupported               []string `json:"grant_types_supported"`
+	ResponseTypesSupported            []string `json:"response_types_supported"`
+	TokenEndpointAuthMethodsSupported []string `json:"token_endpoint_auth_methods_supported"`
+}
+
+// Options tune the HTTP transport towards the IdP.
+type Options struct {
+	InsecureSkipVerify bool
+	UserAgent          string
+	MaxRetries         int
+}
+
+func transport(rawURL string, opts Options) (*client.Client, string, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, "", fmt.Errorf("invalid URL %q", rawURL)
+	}
+	c, err := client.New(client.Config{
+		Plane: "Identity provider", BaseURL: u.Scheme + "://" + u.Host, InsecureSkipVerify: opts.InsecureSkipVerify,
+		UserAgent: opts.UserAgent, MaxRetries: opts.MaxRetries,
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	path := u.EscapedPath()
+	if u.RawQuery != "" {
+		path += "?" + u.RawQuery
+	}
+	return c, path, nil
+}
+
+// Discover fetches an OpenID Connect discovery document from its full URL
+// (Tyk takes the well-known URL, not the issuer).
+func Discover(ctx context.Context, wellKnownURL string, opts Options) (*Discovery, error) {
+	c, p, err := transport(wellKnownURL, opts)
+	if err != nil {
+		return nil, err
+	}
+	u, _ := url.Parse(p)
+	var d Discovery
+	if _, err := c.Do(ctx, client.Request{Method: http.MethodGet, Path: u.Path, Query: u.Query()}, &d); err != nil {
+		return nil, err
+	}
+	if d.Issuer == "" || d.TokenEndpoint == "" {
+		return nil, fmt.Errorf("%s is not an OpenID Connect discovery document (no issuer or token_endpoint)", wellKnownURL)
+	}
+	return &d, nil
+}
+
+// RegisteredClient is an RFC 7592 client read.
+type RegisteredClient struct {
+	ClientID                string   `json:"client_id"`
+	Scope                   string   `json:"scope"`
+	GrantTypes              []string `json:"grant_types"`
+	ResponseTypes           []string `json:"response_types"`
+	TokenEndpointAuthMethod string   `json:"token_endpoint_auth_method"`
+	// RegistrationAccessToken is set when the IdP rotated the token on
+	// read (Curity does; Hydra and Keycloak do not).
+	RegistrationAccessToken string `json:"registration_access_token"`
+}
+
+// ErrClientGone means the IdP no longer knows the client (RFC 7592 answers
+// 401 for an unknown client, some IdPs 404).
+var ErrClientGone = errors.New("the identity provider no longer has this client")
+
+// ReadClient reads a client at its registration_client_uri with its
+// registration access token, sent as a Bearer token and never logged.
+func ReadClient(ctx context.Context, clientURI, registrationToken string, opts Options) (*RegisteredClient, error) {
+	c, p, err := transport(clientURI, opts)
+	if err != nil {
+		return nil, err
+	}
+	u, _ := url.Parse(p)
+	ctx = client.MaskValues(ctx, registrationToken)
+	var rc RegisteredClient
+	_, err = c.Do(ctx, client.Request{
+		Method: http.MethodGet, Path: u.Path, Query: u.Query(), NoAuth: true,
+		Header: http.Header{"Authorization": {"Bearer " + registrationToken}},
+	}, &rc)
+	switch code := client.StatusCode(err); {
+	case code == http.StatusUnauthorized || code == http.StatusNotFound:
+		return nil, ErrClientGone
+	case err != nil:
+		return nil, err
+	}
+	return &rc, nil
+}

@@ -1,0 +1,546 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/tykdcr/terraform-provider-tyk/internal/client"
+	"github.com/tykdcr/terraform-provider-tyk/internal/client/oidc"
+	"github.com/tykdcr/terraform-provider-tyk/internal/client/portal"
+)
+
+var (
+	_ resource.Resource                = &PortalAppAccessResource{}
+	_ resource.ResourceWithImportState = &PortalAppAccessResource{}
+	_ resource.ResourceWithModifyPlan  = &PortalAppAccessResource{}
+)
+
+// PortalAppAccessResource is an approved access request of an app: for DCR
+// products, an OAuth client registered in the IdP by the Portal.
+type PortalAppAccessResource struct{ resourceBase }
+
+// NewPortalAppAccessResource returns tyk_portal_app_access.
+func NewPortalAppAccessResource() resource.Resource { return &PortalAppAccessResource{} }
+
+// IdP client states reported in idp_client_status.
+const (
+	idpOK        = "ok"
+	idpMissing   = "missing"
+	idpDrifted   = "drifted"
+	idpUnchecked = "unchecked"
+)
+
+type appAccessModel struct {
+	ID                    types.Int64    `tfsdk:"id"`
+	AppID                 types.Int64    `tfsdk:"app_id"`
+	ProductIDs            types.Set      `tfsdk:"product_ids"`
+	PlanID                types.Int64    `tfsdk:"plan_id"`
+	ClientTypeID          types.Int64    `tfsdk:"client_type_id"`
+	VerifyIdPClient       types.Bool     `tfsdk:"verify_idp_client"`
+	RotationTriggers      types.Map      `tfsdk:"rotation_triggers"`
+	Status                types.String   `tfsdk:"status"`
+	CredentialID          types.Int64    `tfsdk:"credential_id"`
+	ClientID              types.String   `tfsdk:"client_id"`
+	ClientSecret          types.String   `tfsdk:"client_secret"`
+	Scopes                types.Set      `tfsdk:"scopes"`
+	GrantTypes            types.Set      `tfsdk:"grant_types"`
+	TokenEndpointAuth     types.String   `tfsdk:"token_endpoint_auth_method"`
+	TokenEndpoint         types.String   `tfsdk:"token_endpoint"`
+	RegistrationClientURI types.String   `tfsdk:"registration_client_uri"`
+	IdPClientStatus       types.String   `tfsdk:"idp_client_status"`
+	Timeouts              timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *PortalAppAccessResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_portal_app_access"
+}
+
+func (r *PortalAppAccessResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replaceInt := []planmodifier.Int64{int64planmodifier.RequiresReplace()}
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	resp.Schema = schema.Schema{
+		Description: "An app's approved access to API products on a plan (UI: Apps → Request access, then Access requests → Approve). " +
+			"For DCR products the Portal registers an OAuth client for the app in the IdP when the request is approved; its " +
+			"`client_id` and `client_secret` are exported here (the secret is sensitive and stored in state: protect the state). " +
+			"Changing products, plan or client type replaces the access; destroying it revokes the request and deletes the IdP client.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.Int64Attribute{
+				Computed: true, Description: "The access request's Portal id.",
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			},
+			"app_id": schema.Int64Attribute{Required: true, Description: "The `tyk_portal_app`.", PlanModifiers: replaceInt},
+			"product_ids": schema.SetAttribute{
+				ElementType: types.Int64Type, Required: true, Description: "`tyk_portal_product` ids requested together (UI: the cart).",
+				PlanModifiers: []planmodifier.Set{setplanmodifier.RequiresReplace()},
+				Validators:    []validator.Set{setvalidator.SizeAtLeast(1)},
+			},
+			"plan_id": schema.Int64Attribute{Required: true, Description: "The `tyk_portal_plan`.", PlanModifiers: replaceInt},
+			"client_type_id": schema.Int64Attribute{
+				Optional: true, Description: "The `tyk_portal_client_type` the IdP client is registered with (UI: Client type at checkout). Required for DCR products.",
+				PlanModifiers: replaceInt,
+			},
+			"verify_idp_client": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+				Description: "On every refresh, read the client from the IdP (RFC 7592, with the Portal's registration access token) so that " +
+					"a client deleted or changed in the IdP shows as drift (a missing or changed client replaces the access). Turn it off " +
+					"for IdPs that rotate the registration access token on read (Curity): the Portal would be left with a dead token. Default `true`.",
+			},
+			"rotation_triggers": schema.MapAttribute{
+				ElementType: types.StringType, Optional: true,
+				Description: "Arbitrary values; changing any of them rotates the credential through the Portal (a new client secret, and for " +
+					"most IdPs a new client id), e.g. `{ rotated = \"2026-11\" }`.",
+			},
+			"status": schema.StringAttribute{
+				Computed: true, Description: "Access request status (`approved`; anything else at refresh replaces the access).",
+				PlanModifiers: keep,
+			},
+			"credential_id": schema.Int64Attribute{
+				Computed: true, Description: "The Portal credential id.",
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			},
+			"client_id":     schema.StringAttribute{Computed: true, Description: "OAuth client id the IdP issued.", PlanModifiers: keep},
+			"client_secret": schema.StringAttribute{Computed: true, Sensitive: true, Description: "OAuth client secret the IdP issued. Sensitive.", PlanModifiers: keep},
+			"scopes": schema.SetAttribute{
+				ElementType: types.StringType, Computed: true, Description: "Scopes registered for the client: the products' and the plan's.",
+				PlanModifiers: []planmodifier.Set{setplanmodifier.UseStateForUnknown()},
+			},
+			"grant_types": schema.SetAttribute{
+				ElementType: types.StringType, Computed: true, Description: "Grant types registered for the client.",
+				PlanModifiers: []planmodifier.Set{setplanmodifier.UseStateForUnknown()},
+			},
+			"token_endpoint_auth_method": schema.StringAttribute{Computed: true, Description: "How the client authenticates at the token endpoint.", PlanModifiers: keep},
+			"token_endpoint":             schema.StringAttribute{Computed: true, Description: "The IdP's token endpoint, from the OAuth provider's discovery document.", PlanModifiers: keep},
+			"registration_client_uri":    schema.StringAttribute{Computed: true, Description: "The client's RFC 7592 configuration endpoint.", PlanModifiers: keep},
+			"idp_client_status": schema.StringAttribute{
+				Computed:    true,
+				Description: "What the last refresh found in the IdP: `ok`, `missing` (deleted in the IdP), `drifted` (scopes or grant types changed) or `unchecked`.",
+			},
+			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true}),
+		},
+	}
+}
+
+func (r *PortalAppAccessResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.configure(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan replaces an access whose IdP client is gone or changed, or
+// whose request is no longer approved, and marks rotated values unknown.
+func (r *PortalAppAccessResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan, state appAccessModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	broken := state.Status.ValueString() != "approved" ||
+		state.IdPClientStatus.ValueString() == idpMissing || state.IdPClientStatus.ValueString() == idpDrifted
+	if broken {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("client_id"), types.StringUnknown())...)
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("client_id"))
+		return
+	}
+	if !plan.RotationTriggers.Equal(state.RotationTriggers) {
+		for _, a := range []string{"client_id", "client_secret", "registration_client_uri"} {
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(a), types.StringUnknown())...)
+		}
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("credential_id"), types.Int64Unknown())...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("idp_client_status"), types.StringUnknown())...)
+	}
+}
+
+func (r *PortalAppAccessResource) idpOptions() oidc.Options {
+	return oidc.Options{InsecureSkipVerify: r.data.insecure, UserAgent: r.data.userAgent, MaxRetries: r.data.retries}
+}
+
+// findRequest returns the access request of app matching plan, products and
+// client type, among those not in exclude, preferring the newest.
+func findRequest(ars []portal.AccessRequest, planName string, productNames []string, clientTypeID int64, exclude map[int64]bool, status string) *portal.AccessRequest {
+	want := append([]string(nil), productNames...)
+	sort.Strings(want)
+	for i := len(ars) - 1; i >= 0; i-- {
+		ar := ars[i]
+		if exclude[ar.ID] || ar.Plan != planName || (status != "" && ar.Status != status) {
+			continue
+		}
+		if clientTypeID != 0 && ar.DCRTemplateID != 0 && ar.DCRTemplateID != clientTypeID {
+			continue
+		}
+		got := append([]string(nil), ar.Products...)
+		sort.Strings(got)
+		if slices.Equal(got, want) {
+			return &ars[i]
+		}
+	}
+	return nil
+}
+
+func (r *PortalAppAccessResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan appAccessModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	p := r.portalClient(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := plan.Timeouts.Create(ctx, 3*time.Minute)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	appID, planID, ctID := plan.AppID.ValueInt64(), plan.PlanID.ValueInt64(), plan.ClientTypeID.ValueInt64()
+	productIDs := setInt64s(ctx, plan.ProductIDs, &resp.Diagnostics)
+	pl, err := p.GetPlan(ctx, planID)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("plan_id"), "Plan not readable", err.Error())
+		return
+	}
+	var productNames []string
+	for _, id := range productIDs {
+		pr, err := p.GetProduct(ctx, id)
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("product_ids"), "Product not readable", err.Error())
+			return
+		}
+		if pr.DCREnabled && ctID == 0 {
+			resp.Diagnostics.AddAttributeError(path.Root("client_type_id"), "Client type required",
+				fmt.Sprintf("Product %q uses dynamic client registration: set client_type_id to one of its client types.", pr.Name))
+			return
+		}
+		productNames = append(productNames, pr.Name)
+	}
+
+	before, err := p.AppAccessRequests(ctx, appID)
+	if err != nil {
+		resp.Diagnostics.AddError("Could not list the app's access requests", err.Error())
+		return
+	}
+	// Resume an interrupted create: a pending request for exactly this
+	// plan, products and client type is adopted instead of provisioning a
+	// second one.
+	ar := findRequest(before, pl.Name, productNames, ctID, nil, "pending")
+	if ar != nil {
+		tflog.Info(ctx, "Adopting pending access request", map[string]any{"access_request_id": ar.ID})
+	} else {
+		known := map[int64]bool{}
+		for _, a := range before {
+			known[a.ID] = true
+		}
+		perr := p.Provision(ctx, appID, portal.ProvisionInput{PlanID: planID, ProductIDs: productIDs, DCRTemplateID: ctID})
+		if perr != nil && !client.IsAmbiguousWrite(perr) {
+			resp.Diagnostics.AddError("Could not request access", perr.Error())
+			return
+		}
+		after, err := p.AppAccessRequests(ctx, appID)
+		if err != nil {
+			resp.Diagnostics.AddError("Could not list the app's access requests", err.Error())
+			return
+		}
+		ar = findRequest(after, pl.Name, productNames, ctID, known, "")
+		if ar == nil {
+			msg := "The Portal accepted the provision request but no new access request for this plan and these products appeared."
+			if perr != nil {
+				msg = "Requesting access failed and no access request was created: " + perr.Error()
+			}
+			resp.Diagnostics.AddError("Access request not found", msg)
+			return
+		}
+	}
+	plan.ID = types.Int64Value(ar.ID)
+	plan.Status = types.StringValue(ar.Status)
+	// Record the request before approving, so that a failure below leaves
+	// state pointing at it (destroyed or resumed, never duplicated).
+	r.nullComputed(&plan)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+
+	if ar.Status == "pending" {
+		if err := p.ApproveAccessRequest(ctx, ar.ID); err != nil {
+			resp.Diagnostics.AddError("Could not approve the access request",
+				fmt.Sprintf("Approving access request %d failed: %s\nFor DCR products the Portal registers the client in the IdP at this step: "+
+					"check the OAuth provider's well-known URL, its registration access token and that the scopes exist in the IdP.", ar.ID, err))
+			return
+		}
+	}
+	if err := r.waitForCredential(ctx, p, appID, ar.ID, 0); err != nil {
+		resp.Diagnostics.AddError("Credential not issued", err.Error())
+		return
+	}
+	r.tokenEndpoint(ctx, p, &plan, &resp.Diagnostics)
+	r.read(ctx, p, &plan, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *PortalAppAccessResource) nullComputed(m *appAccessModel) {
+	m.CredentialID = types.Int64Null()
+	for _, s := range []*types.String{&m.ClientID, &m.ClientSecret, &m.TokenEndpointAuth, &m.TokenEndpoint, &m.RegistrationClientURI} {
+		*s = types.StringNull()
+	}
+	m.IdPClientStatus = types.StringValue(idpUnchecked)
+	m.Scopes = types.SetNull(types.StringType)
+	m.GrantTypes = types.SetNull(types.StringType)
+}
+
+// waitForCredential polls until the request is approved and carries a
+// credential other than notID (bounded by the context's deadline).
+func (r *PortalAppAccessResource) waitForCredential(ctx context.Context, p *portal.Client, appID, arID, notID int64) error {
+	delay := 200 * time.Millisecond
+	for {
+		ar, err := p.GetAppAccessRequest(ctx, appID, arID)
+		if err != nil {
+			return err
+		}
+		if ar.Status == "rejected" {
+			return fmt.Errorf("access request %d was rejected", arID)
+		}
+		if ar.Status == "approved" {
+			for _, c := range ar.Credentials {
+				if c.ID != notID && (!ar.DCREnabled || c.OAuthClientID != "") {
+					return nil
+				}
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("access request %d has no credential after waiting (status %q); raise timeouts.create if the Portal is slow", arID, ar.Status)
+		case <-time.After(delay):
+		}
+		if delay < 2*time.Second {
+			delay *= 2
+		}
+	}
+}
+
+// tokenEndpoint finds the IdP's token endpoint through the client type's
+// OAuth provider.
+func (r *PortalAppAccessResource) tokenEndpoint(ctx context.Context, p *portal.Client, m *appAccessModel, diags *diag.Diagnostics) {
+	m.TokenEndpoint = types.StringValue("")
+	ctID := m.ClientTypeID.ValueInt64()
+	if ctID == 0 {
+		return
+	}
+	providers, err := p.ListOAuthProviders(ctx)
+	if err != nil {
+		diags.AddWarning("Token endpoint unknown", "Listing OAuth2.0 providers failed: "+err.Error())
+		return
+	}
+	for _, prov := range providers {
+		full, err := p.GetOAuthProvider(ctx, prov.ID)
+		if err != nil {
+			continue
+		}
+		for _, ct := range full.ClientTypes {
+			if ct.ID != ctID {
+				continue
+			}
+			disc, err := oidc.Discover(ctx, full.WellKnownURL, r.idpOptions())
+			if err != nil {
+				diags.AddWarning("Token endpoint unknown", fmt.Sprintf("Reading the IdP's discovery document %s failed: %s", full.WellKnownURL, err))
+				return
+			}
+			m.TokenEndpoint = types.StringValue(disc.TokenEndpoint)
+			return
+		}
+	}
+}
+
+// read refreshes the model from the Portal (and the IdP); it returns false
+// when the request no longer exists.
+func (r *PortalAppAccessResource) read(ctx context.Context, p *portal.Client, m *appAccessModel, diags *diag.Diagnostics) bool {
+	ar, err := p.GetAppAccessRequest(ctx, m.AppID.ValueInt64(), m.ID.ValueInt64())
+	if client.IsNotFound(err) {
+		return false
+	}
+	if err != nil {
+		diags.AddError("Could not read the access request", err.Error())
+		return true
+	}
+	m.Status = types.StringValue(ar.Status)
+	if len(ar.Credentials) == 0 {
+		r.nullComputed(m)
+		return true
+	}
+	c := ar.Credentials[0]
+	m.CredentialID = types.Int64Value(c.ID)
+	m.ClientID = types.StringValue(c.OAuthClientID)
+	m.ClientSecret = types.StringValue(c.OAuthClientSecret)
+	m.TokenEndpointAuth = types.StringValue(c.TokenEndpoints)
+	m.RegistrationClientURI = types.StringValue(c.DCRRegistrationClientURI)
+	scopes := strings.Fields(strings.ReplaceAll(c.Scope, ",", " "))
+	grants := []string(portal.ParseCSV(c.GrantType))
+	m.Scopes = types.SetValueMust(types.StringType, stringValues(nonNil(scopes)))
+	m.GrantTypes = types.SetValueMust(types.StringType, stringValues(nonNil(grants)))
+	if m.TokenEndpoint.IsNull() || m.TokenEndpoint.IsUnknown() {
+		m.TokenEndpoint = types.StringValue("")
+	}
+	m.IdPClientStatus = types.StringValue(idpUnchecked)
+	if !m.VerifyIdPClient.ValueBool() || !ar.DCREnabled || c.DCRRegistrationClientURI == "" {
+		return true
+	}
+	rc, err := oidc.ReadClient(ctx, c.DCRRegistrationClientURI, c.DCRRegistrationAccessToken, r.idpOptions())
+	switch {
+	case errors.Is(err, oidc.ErrClientGone):
+		m.IdPClientStatus = types.StringValue(idpMissing)
+		diags.AddWarning("OAuth client missing in the IdP",
+			fmt.Sprintf("The IdP no longer has client %s of access request %d (deleted outside the Portal). The next apply replaces the access, which registers a new client.", c.OAuthClientID, ar.ID))
+	case err != nil:
+		diags.AddWarning("OAuth client not verified", "Reading the client from the IdP failed: "+err.Error())
+	default:
+		if rc.RegistrationAccessToken != "" && rc.RegistrationAccessToken != c.DCRRegistrationAccessToken {
+			diags.AddWarning("The IdP rotated the registration access token on read",
+				"This IdP (for example Curity) issues a new registration access token on every RFC 7592 read, which leaves the Portal holding a dead one. "+
+					"Set verify_idp_client = false on this resource.")
+		}
+		idpScopes := strings.Fields(rc.Scope)
+		sort.Strings(idpScopes)
+		sort.Strings(scopes)
+		idpGrants := append([]string(nil), rc.GrantTypes...)
+		sort.Strings(idpGrants)
+		sort.Strings(grants)
+		if slices.Equal(idpScopes, scopes) && (len(idpGrants) == 0 || slices.Equal(idpGrants, grants)) {
+			m.IdPClientStatus = types.StringValue(idpOK)
+		} else {
+			m.IdPClientStatus = types.StringValue(idpDrifted)
+			diags.AddWarning("OAuth client changed in the IdP",
+				fmt.Sprintf("Client %s has scopes %q and grant types %q in the IdP, but the Portal registered %q and %q. The next apply replaces the access.",
+					c.OAuthClientID, rc.Scope, strings.Join(rc.GrantTypes, ","), strings.Join(scopes, " "), strings.Join(grants, ",")))
+		}
+	}
+	return true
+}
+
+func (r *PortalAppAccessResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state appAccessModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	p := r.portalClient(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !r.read(ctx, p, &state, &resp.Diagnostics) {
+		resp.Diagnostics.AddWarning("Access request not found", fmt.Sprintf("Access request %d of app %d no longer exists (revoked or deleted in the Portal); removing it from state so that the next plan requests access again.", state.ID.ValueInt64(), state.AppID.ValueInt64()))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *PortalAppAccessResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state appAccessModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	p := r.portalClient(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := plan.Timeouts.Update(ctx, 3*time.Minute)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	plan.ID, plan.TokenEndpoint = state.ID, state.TokenEndpoint
+	if !plan.RotationTriggers.Equal(state.RotationTriggers) && !state.CredentialID.IsNull() {
+		old := state.CredentialID.ValueInt64()
+		if err := p.RotateCredential(ctx, state.AppID.ValueInt64(), state.ID.ValueInt64(), old); err != nil {
+			resp.Diagnostics.AddError("Could not rotate the credential", err.Error())
+			return
+		}
+		if err := r.waitForCredential(ctx, p, state.AppID.ValueInt64(), state.ID.ValueInt64(), -1); err != nil {
+			resp.Diagnostics.AddError("Credential not issued after rotation", err.Error())
+			return
+		}
+	}
+	if !r.read(ctx, p, &plan, &resp.Diagnostics) {
+		resp.Diagnostics.AddError("Access request not found", fmt.Sprintf("Access request %d disappeared during the update.", state.ID.ValueInt64()))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *PortalAppAccessResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state appAccessModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	p := r.portalClient(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := p.RevokeAccessRequest(ctx, state.AppID.ValueInt64(), state.ID.ValueInt64()); err != nil && !client.IsNotFound(err) {
+		resp.Diagnostics.AddError("Could not revoke the access request", err.Error())
+	}
+}
+
+// ImportState takes `<app_id>/<access_request_id>`.
+func (r *PortalAppAccessResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	a, b, ok := strings.Cut(req.ID, "/")
+	appID, err1 := strconv.ParseInt(a, 10, 64)
+	arID, err2 := strconv.ParseInt(b, 10, 64)
+	if !ok || err1 != nil || err2 != nil {
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Expected `<app_id>/<access_request_id>`, e.g. `4/12`; got %q.", req.ID))
+		return
+	}
+	p := r.portalClient(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ar, err := p.GetAppAccessRequest(ctx, appID, arID)
+	if err != nil {
+		resp.Diagnostics.AddError("Could not read the access request", err.Error())
+		return
+	}
+	// The request names its plan and products; map them back to ids.
+	var planID int64
+	plans, err := p.ListPlans(ctx)
+	if err == nil {
+		for _, pl := range plans {
+			if pl.Name == ar.Plan {
+				planID = pl.ID
+			}
+		}
+	}
+	var productIDs []int64
+	if products, err := p.ListProducts(ctx); err == nil {
+		for _, pr := range products {
+			if slices.Contains(ar.Products, pr.Name) {
+				productIDs = append(productIDs, pr.ID)
+			}
+		}
+	}
+	if planID == 0 || len(productIDs) != len(ar.Products) {
+		resp.Diagnostics.AddError("Could not resolve the access request", fmt.Sprintf("Plan %q or products %q of access request %d were not found in the Portal.", ar.Plan, ar.Products, arID))
+		return
+	}
+	m := appAccessModel{
+		ID: types.Int64Value(arID), AppID: types.Int64Value(appID), PlanID: types.Int64Value(planID),
+		ProductIDs:      types.SetValueMust(types.Int64Type, int64Values(productIDs)),
+		VerifyIdPClient: types.BoolValue(true), RotationTriggers: types.MapNull(types.StringType),
+		ClientTypeID: types.Int64Null(), TokenEndpoint: types.StringNull(),
+		Timeouts: timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"create": types.StringType, "update": types.StringType})},
+	}
+	if ar.DCRTemplateID != 0 {
+		m.ClientTypeID = types.Int64Value(ar.DCRTemplateID)
+		r.tokenEndpoint(ctx, p, &m, &resp.Diagnostics)
+	}
+	r.read(ctx, p, &m, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}

@@ -1,0 +1,231 @@
+package provider_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/tykdcr/terraform-provider-tyk/internal/acctest"
+	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox"
+)
+
+func accessAttrs(s *terraform.State) map[string]string {
+	return s.RootModule().Resources["tyk_portal_app_access.access"].Primary.Attributes
+}
+
+// checkGateway proves the credentials work end to end: a token with the
+// product and plan scopes passes the gateway (200 with the echo body), a
+// token with only the product scope is refused (403).
+func checkGateway(sb *sandbox.Sandbox, h *acctest.Hydra, name string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		a := accessAttrs(s)
+		tok, err := acctest.ClientCredentialsToken(h, a["client_id"], a["client_secret"], name+"_product", name+"_plan")
+		if err != nil {
+			return fmt.Errorf("token with product+plan scopes: %w", err)
+		}
+		code, body, err := acctest.CallGateway(sb, "/"+name+"/get?hello=world", tok)
+		if err != nil || code != 200 || !strings.Contains(body, `"hello":"world"`) {
+			return fmt.Errorf("gateway with both scopes: %d %s %v", code, body, err)
+		}
+		tok2, err := acctest.ClientCredentialsToken(h, a["client_id"], a["client_secret"], name+"_product")
+		if err != nil {
+			return fmt.Errorf("token with product scope: %w", err)
+		}
+		if code, body, _ := acctest.CallGateway(sb, "/"+name+"/get", tok2); code != 403 {
+			return fmt.Errorf("gateway without the plan scope: %d %s, want 403", code, body)
+		}
+		if code, _, _ := acctest.CallGateway(sb, "/"+name+"/get", ""); code != 400 {
+			return fmt.Errorf("gateway without a token: %d, want 400", code)
+		}
+		return nil
+	}
+}
+
+func checkNoHydraClients(h *acctest.Hydra, ids *[]string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		for _, id := range *ids {
+			c, err := h.Client(id)
+			if err != nil {
+				return err
+			}
+			if c != nil {
+				return fmt.Errorf("Hydra still holds client %s", id)
+			}
+		}
+		return nil
+	}
+}
+
+func TestAccPortalAppAccess_dcrFlow(t *testing.T) {
+	name := acctest.Name("accdcr")
+	name = strings.ReplaceAll(name, "-", "_")
+	sb := acctest.Sandbox(t)
+	h := acctest.SharedHydra(t)
+	var clients []string
+	remember := func(s *terraform.State) error {
+		clients = append(clients, accessAttrs(s)["client_id"])
+		return nil
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             func(s *terraform.State) error { return checkNoHydraClients(h, &clients)(s) },
+		Steps: []resource.TestStep{
+			{
+				Config: acctest.DCRConfig(sb, h, name, ""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("tyk_portal_app_access.access", tfjsonpath.New("status"), knownvalue.StringExact("approved")),
+					statecheck.ExpectKnownValue("tyk_portal_app_access.access", tfjsonpath.New("idp_client_status"), knownvalue.StringExact("ok")),
+					statecheck.ExpectKnownValue("tyk_portal_app_access.access", tfjsonpath.New("token_endpoint"), knownvalue.StringExact(h.PublicURL+"/oauth2/token")),
+					statecheck.ExpectKnownValue("tyk_portal_app_access.access", tfjsonpath.New("scopes"),
+						knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact(name + "_product"), knownvalue.StringExact(name + "_plan")})),
+					statecheck.ExpectSensitiveValue("tyk_portal_app_access.access", tfjsonpath.New("client_secret")),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					remember,
+					func(s *terraform.State) error {
+						c, err := h.Client(accessAttrs(s)["client_id"])
+						if err != nil || c == nil {
+							return fmt.Errorf("client not registered in Hydra: %v", err)
+						}
+						if c["scope"] != name+"_product "+name+"_plan" {
+							return fmt.Errorf("Hydra client scope = %v", c["scope"])
+						}
+						return nil
+					},
+					checkGateway(sb, h, name),
+				),
+			},
+			{
+				ResourceName:            "tyk_portal_app_access.access",
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"timeouts"},
+				ImportStateIdFunc: func(s *terraform.State) (string, error) {
+					a := accessAttrs(s)
+					return a["app_id"] + "/" + a["id"], nil
+				},
+			},
+			{
+				// Rotation: a new client and secret, the old client gone.
+				Config: acctest.DCRConfig(sb, h, name, `rotation_triggers = { n = "1" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("tyk_portal_app_access.access", plancheck.ResourceActionUpdate)},
+				},
+				Check: resource.ComposeTestCheckFunc(
+					func(s *terraform.State) error {
+						if accessAttrs(s)["client_id"] == clients[0] {
+							return fmt.Errorf("rotation kept client %s", clients[0])
+						}
+						if c, _ := h.Client(clients[0]); c != nil {
+							return fmt.Errorf("old client %s still in Hydra after rotation", clients[0])
+						}
+						return nil
+					},
+					remember,
+					checkGateway(sb, h, name),
+				),
+			},
+			{
+				// The client is deleted in the IdP: drift, the next apply replaces the access.
+				PreConfig: func() {
+					if err := h.DeleteClient(clients[len(clients)-1]); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: acctest.DCRConfig(sb, h, name, `rotation_triggers = { n = "1" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("tyk_portal_app_access.access", plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				Check: resource.ComposeTestCheckFunc(remember, checkGateway(sb, h, name)),
+			},
+			{
+				// The access request is deleted in the Portal: recreated.
+				PreConfig: func() {
+					for _, ar := range sb.Store.AccessRequests.List() {
+						if ar["Client"] == name+"-app" {
+							if code, err := acctest.PortalDo(sb, "DELETE", fmt.Sprintf("/access_requests/%v", ar["ID"])); err != nil || code != 200 {
+								t.Fatalf("deleting access request: %d %v", code, err)
+							}
+						}
+					}
+				},
+				Config: acctest.DCRConfig(sb, h, name, `rotation_triggers = { n = "1" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("tyk_portal_app_access.access", plancheck.ResourceActionCreate)},
+				},
+				Check: resource.ComposeTestCheckFunc(remember, checkGateway(sb, h, name)),
+			},
+			{
+				// Scopes changed in the IdP: drift, replaced.
+				PreConfig: func() {
+					if err := h.SetClientScope(clients[len(clients)-1], name+"_product"); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: acctest.DCRConfig(sb, h, name, `rotation_triggers = { n = "1" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("tyk_portal_app_access.access", plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				Check: resource.ComposeTestCheckFunc(remember, checkGateway(sb, h, name)),
+			},
+		},
+	})
+}
+
+func TestAccOAuth2TokenEphemeral(t *testing.T) {
+	name := strings.ReplaceAll(acctest.Name("acceph"), "-", "_")
+	sb := acctest.Sandbox(t)
+	h := acctest.SharedHydra(t)
+	resource.Test(t, resource.TestCase{
+		PreCheck: func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
+			"tyk":  acctest.ProtoV6ProviderFactories["tyk"],
+			"echo": echoprovider.NewProviderServer(),
+		},
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		Steps: []resource.TestStep{
+			{Config: acctest.DCRConfig(sb, h, name, "")},
+			{
+				Config: acctest.DCRConfig(sb, h, name, "") + fmt.Sprintf(`
+data "tyk_oidc_discovery" "hydra" {
+  well_known_url = %q
+}
+
+ephemeral "tyk_oauth2_token" "t" {
+  well_known_url = data.tyk_oidc_discovery.hydra.well_known_url
+  client_id      = tyk_portal_app_access.access.client_id
+  client_secret  = tyk_portal_app_access.access.client_secret
+  scopes         = tolist(tyk_portal_app_access.access.scopes)
+}
+
+provider "echo" {
+  data = {
+    granted    = ephemeral.tyk_oauth2_token.t.granted_scopes
+    token_type = ephemeral.tyk_oauth2_token.t.token_type
+    has_token  = length(ephemeral.tyk_oauth2_token.t.access_token) > 100
+  }
+}
+
+resource "echo" "token" {}
+`, h.WellKnownURL),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("echo.token", tfjsonpath.New("data").AtMapKey("has_token"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue("echo.token", tfjsonpath.New("data").AtMapKey("token_type"), knownvalue.StringExact("bearer")),
+					statecheck.ExpectKnownValue("echo.token", tfjsonpath.New("data").AtMapKey("granted"), knownvalue.ListSizeExact(2)),
+					statecheck.ExpectKnownValue("data.tyk_oidc_discovery.hydra", tfjsonpath.New("registration_endpoint"), knownvalue.StringExact(h.PublicURL+"/oauth2/register")),
+				},
+			},
+		},
+	})
+}

@@ -1,0 +1,555 @@
+package portal
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox/store"
+)
+
+var visibilities = map[string]bool{"personal": true, "team": true, "organisation": true}
+
+func (s *server) appDoc(d store.Doc, withARs bool) store.Doc {
+	out := public(d)
+	if withARs {
+		ars := []store.Doc{}
+		for _, ar := range s.st.AccessRequests.List() {
+			if ar["__app_id"] == key(int64Field(d, "ID")) {
+				e := public(ar)
+				e["Products"] = productNames(ar) // an array inside GET /apps/{id}
+				ars = append(ars, e)
+			}
+		}
+		out["AccessRequests"] = ars
+	}
+	return out
+}
+
+func productNames(ar store.Doc) []any {
+	names, _ := ar["__product_names"].([]any)
+	if names == nil {
+		names = []any{}
+	}
+	return names
+}
+
+// arIndex is an access request as the list endpoints show it: Products is a
+// comma-separated string there (tyk-api.md §4.3).
+func arIndex(ar store.Doc) store.Doc {
+	e := public(ar)
+	var names []string
+	for _, n := range productNames(ar) {
+		names = append(names, fmt.Sprint(n))
+	}
+	e["Products"] = strings.Join(names, ",")
+	return e
+}
+
+func (s *server) listApps(w http.ResponseWriter, r *http.Request) {
+	var out []store.Doc
+	for _, d := range page(s.st.Apps.List(), r) {
+		out = append(out, public(d))
+	}
+	writeList(w, out)
+}
+
+func (s *server) validApp(in store.Doc) []string {
+	var errs []string
+	if strField(in, "Name") == "" {
+		errs = append(errs, "Name can't be blank")
+	}
+	if _, ok := s.st.Users.Get(key(int64Field(in, "UserID"))); !ok {
+		errs = append(errs, "User not found")
+	}
+	if v := strField(in, "Visibility"); v != "" && !visibilities[v] {
+		errs = append(errs, "Visibility must be one of personal, team, organisation")
+	}
+	return errs
+}
+
+func (s *server) createApp(w http.ResponseWriter, r *http.Request) {
+	in, err := decode(r)
+	if err != nil {
+		onlyErrors(w, http.StatusUnprocessableEntity, "invalid JSON body")
+		return
+	}
+	if errs := s.validApp(in); len(errs) > 0 {
+		onlyErrors(w, http.StatusUnprocessableEntity, errs...)
+		return
+	}
+	id := s.st.NextID("app")
+	vis := strField(in, "Visibility")
+	if vis == "" {
+		vis = "organisation"
+	}
+	d := store.Doc{
+		"ID": id, "Name": in["Name"], "Description": strField(in, "Description"), "RedirectURLs": strField(in, "RedirectURLs"),
+		"UserID": int64Field(in, "UserID"), "Visibility": vis, "CreatedAt": now(),
+	}
+	s.st.Apps.Put(key(id), d)
+	sbJSON(w, http.StatusOK, s.appDoc(d, true))
+}
+
+func (s *server) appFor(w http.ResponseWriter, r *http.Request) (string, store.Doc, bool) {
+	k, ok := pathID(r, "id")
+	var d store.Doc
+	if ok {
+		d, ok = s.st.Apps.Get(k)
+	}
+	if !ok {
+		onlyErrors(w, http.StatusNotFound, "Application not found")
+	}
+	return k, d, ok
+}
+
+func (s *server) getApp(w http.ResponseWriter, r *http.Request) {
+	if _, d, ok := s.appFor(w, r); ok {
+		sbJSON(w, http.StatusOK, s.appDoc(d, true))
+	}
+}
+
+func (s *server) updateApp(w http.ResponseWriter, r *http.Request) {
+	k, d, ok := s.appFor(w, r)
+	if !ok {
+		return
+	}
+	in, err := decode(r)
+	if err != nil {
+		onlyErrors(w, http.StatusUnprocessableEntity, "invalid JSON body")
+		return
+	}
+	if _, set := in["UserID"]; !set {
+		in["UserID"] = d["UserID"]
+	}
+	if _, set := in["Name"]; !set {
+		in["Name"] = d["Name"]
+	}
+	if errs := s.validApp(in); len(errs) > 0 {
+		onlyErrors(w, http.StatusUnprocessableEntity, errs...)
+		return
+	}
+	for _, f := range []string{"Name", "Description", "RedirectURLs", "Visibility"} {
+		if v, ok := in[f].(string); ok {
+			d[f] = v
+		}
+	}
+	d["UserID"] = int64Field(in, "UserID")
+	s.st.Apps.Put(k, d)
+	sbJSON(w, http.StatusOK, s.appDoc(d, true))
+}
+
+// deleteAppCascade removes an app, its access requests and their IdP clients.
+func (s *server) deleteAppCascade(k string) error {
+	for _, ar := range s.st.AccessRequests.List() {
+		if ar["__app_id"] == k {
+			if err := s.revoke(ar); err != nil {
+				return err
+			}
+			s.st.AccessRequests.Delete(key(int64Field(ar, "ID")))
+		}
+	}
+	s.st.Apps.Delete(k)
+	return nil
+}
+
+func (s *server) deleteApp(w http.ResponseWriter, r *http.Request) {
+	k, _, ok := s.appFor(w, r)
+	if !ok {
+		return
+	}
+	if err := s.deleteAppCascade(k); err != nil {
+		onlyErrors(w, http.StatusUnprocessableEntity, err.Error())
+		return
+	}
+	statusOK(w)
+}
+
+// provision creates an access request for the app: {"PlanID","ProductIDs",
+// "DCRTemplateID"} (the body observed in Tyk's demo collection). An
+// auto-approve plan approves it at once.
+func (s *server) provision(w http.ResponseWriter, r *http.Request) {
+	k, app, ok := s.appFor(w, r)
+	if !ok {
+		return
+	}
+	in, err := decode(r)
+	if err != nil {
+		statusWithErrors(w, "invalid JSON body")
+		return
+	}
+	planKey := key(int64Field(in, "PlanID"))
+	plan, ok := s.st.Plans.Get(planKey)
+	if !ok || !visible(plan) {
+		statusWithErrors(w, "Plan not found")
+		return
+	}
+	raw, _ := in["ProductIDs"].([]any)
+	if len(raw) == 0 {
+		statusWithErrors(w, "ProductIDs can't be blank")
+		return
+	}
+	var productIDs, names []any
+	dcr := false
+	catalogue := ""
+	ctID := int64Field(in, "DCRTemplateID")
+	for _, v := range raw {
+		pid := int64Field(store.Doc{"v": v}, "v")
+		prod, ok := s.st.Products.Get(key(pid))
+		if !ok || !visible(prod) {
+			statusWithErrors(w, fmt.Sprintf("Product %v not found", v))
+			return
+		}
+		if enabled, _ := prod["DCREnabled"].(bool); enabled {
+			dcr = true
+			if ctID == 0 {
+				statusWithErrors(w, fmt.Sprintf("Product %s uses dynamic client registration: DCRTemplateID (the client type) is required", prod["Name"]))
+				return
+			}
+			found := false
+			for _, id := range clientTypeIDs(prod) {
+				found = found || id == ctID
+			}
+			if !found {
+				statusWithErrors(w, fmt.Sprintf("Client type %d is not enabled for product %s", ctID, prod["Name"]))
+				return
+			}
+		}
+		if cats, _ := prod["Catalogues"].([]any); len(cats) > 0 && catalogue == "" {
+			catalogue = fmt.Sprint(cats[0])
+		}
+		productIDs = append(productIDs, pid)
+		names = append(names, prod["Name"])
+	}
+	id := s.st.NextID("access-request")
+	auto, _ := plan["AutoApproveAccessRequests"].(bool)
+	authType := "authToken"
+	if dcr {
+		authType = "jwt"
+	}
+	ar := store.Doc{
+		"ID": id, "Status": "pending", "DCREnabled": dcr, "ProvisionImmediately": auto, "AuthType": authType,
+		"Catalogue": catalogue, "Client": app["Name"], "Plan": plan["Name"], "User": fmt.Sprintf("User#%d", int64Field(app, "UserID")),
+		"CreatedAt": now(), "UpdatedAt": now(), "DeletedAt": "", "DCRTemplateID": ctID, "ProviderID": 0, "Credentials": []any{},
+		"__app_id": k, "__plan_id": planKey, "__product_ids": productIDs, "__product_names": names,
+	}
+	s.st.AccessRequests.Put(key(id), ar)
+	if auto {
+		if err := s.approve(key(id)); err != nil {
+			statusWithErrors(w, err.Error())
+			return
+		}
+	}
+	sbJSON(w, http.StatusOK, map[string]any{"status": "ok", "message": "Action Provision: Executed successfully"})
+}
+
+// approve registers the OAuth client in the IdP (DCR products) and stores
+// the credential, as the Portal does on approval.
+func (s *server) approve(arKey string) error {
+	ar, ok := s.st.AccessRequests.Get(arKey)
+	if !ok {
+		return fmt.Errorf("access request not found")
+	}
+	if ar["Status"] == "approved" {
+		return nil
+	}
+	var cred store.Doc
+	if dcr, _ := ar["DCREnabled"].(bool); dcr {
+		var err error
+		if cred, err = s.registerFor(ar); err != nil {
+			return err
+		}
+	} else {
+		cred = store.Doc{"Credential": "key-" + store.ObjectID(), "CredentialHash": store.ObjectID()}
+	}
+	credID := s.st.NextID("credential")
+	cred["ID"] = credID
+	cred["AccessRequest"] = fmt.Sprintf("AccessRequest#%d", int64Field(ar, "ID"))
+	for _, f := range []string{"Credential", "CredentialHash", "DCRRegistrationAccessToken", "DCRRegistrationClientURI", "DCRResponse",
+		"Expires", "OAuthClientID", "OAuthClientSecret", "RedirectURI", "ResponseType", "Scope", "TokenEndpoints", "GrantType"} {
+		if _, set := cred[f]; !set {
+			cred[f] = ""
+		}
+	}
+	s.st.AccessRequests.Update(arKey, func(d store.Doc) {
+		d["Status"] = "approved"
+		d["Credentials"] = []any{map[string]any(cred)}
+		d["UpdatedAt"] = now()
+	})
+	return nil
+}
+
+// registerFor performs the RFC 7591 registration for an access request.
+func (s *server) registerFor(ar store.Doc) (store.Doc, error) {
+	ct, ok := s.st.ClientTypes.Get(key(int64Field(ar, "DCRTemplateID")))
+	if !ok {
+		return nil, fmt.Errorf("client type %v not found", ar["DCRTemplateID"])
+	}
+	prov, ok := s.st.OAuthProviders.Get(strField(ct, "__provider_id"))
+	if !ok {
+		return nil, fmt.Errorf("OAuth2.0 provider of client type %v not found", ar["DCRTemplateID"])
+	}
+	app, _ := s.st.Apps.Get(strField(ar, "__app_id"))
+	idp := newIdPClient(prov)
+	disc, err := idp.discover(strField(prov, "WellKnownURL"))
+	if err != nil {
+		return nil, err
+	}
+	var scopes []string
+	ids, _ := ar["__product_ids"].([]any)
+	for _, v := range ids {
+		if prod, ok := s.st.Products.Get(key(int64Field(store.Doc{"v": v}, "v"))); ok {
+			scopes = append(scopes, csvList(strField(prod, "Scopes"))...)
+		}
+	}
+	if plan, ok := s.st.Plans.Get(strField(ar, "__plan_id")); ok {
+		scopes = append(scopes, csvList(strField(plan, "JWTScope"))...)
+	}
+	var grants []string
+	for _, g := range csvList(strField(ct, "GrantType")) {
+		if g == "pkce" { // PKCE is a flavour of authorization_code, not an OAuth grant type
+			g = "authorization_code"
+		}
+		grants = append(grants, g)
+	}
+	method := strField(ct, "TokenEndpointAuthMethod")
+	if method == "" {
+		method = "client_secret_basic"
+	}
+	redirects := csvList(strField(app, "RedirectURLs"))
+	reg, err := idp.register(disc.RegistrationEndpoint, strField(prov, "RegistrationAccessToken"), map[string]any{
+		"client_name":                strField(app, "Name"),
+		"grant_types":                grants,
+		"response_types":             csvList(strField(ct, "ResponseTypes")),
+		"token_endpoint_auth_method": method,
+		"redirect_uris":              redirects,
+		"scope":                      strings.Join(scopes, " "),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return store.Doc{
+		"OAuthClientID": reg.ClientID, "OAuthClientSecret": reg.ClientSecret,
+		"DCRRegistrationAccessToken": reg.RegistrationAccessToken, "DCRRegistrationClientURI": reg.RegistrationClientURI,
+		"Scope": reg.Scope, "GrantType": strings.Join(reg.GrantTypes, ","), "ResponseType": strings.Join(reg.ResponseTypes, ","),
+		"TokenEndpoints": reg.TokenEndpointAuthMethod, "RedirectURI": strings.Join(redirects, ","), "DCRResponse": "",
+	}, nil
+}
+
+// revoke deletes an access request's IdP clients.
+func (s *server) revoke(ar store.Doc) error {
+	creds, _ := ar["Credentials"].([]any)
+	if len(creds) == 0 {
+		return nil
+	}
+	ct, _ := s.st.ClientTypes.Get(key(int64Field(ar, "DCRTemplateID")))
+	prov, _ := s.st.OAuthProviders.Get(strField(ct, "__provider_id"))
+	idp := newIdPClient(prov)
+	for _, c := range creds {
+		cred, _ := c.(map[string]any)
+		if err := idp.remove(strField(cred, "DCRRegistrationClientURI"), strField(cred, "DCRRegistrationAccessToken")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *server) arFor(w http.ResponseWriter, r *http.Request, param string, appKey string) (string, store.Doc, bool) {
+	k, ok := pathID(r, param)
+	var ar store.Doc
+	if ok {
+		ar, ok = s.st.AccessRequests.Get(k)
+		ok = ok && (appKey == "" || ar["__app_id"] == appKey)
+	}
+	if !ok {
+		onlyErrors(w, http.StatusNotFound, "Access request not found")
+	}
+	return k, ar, ok
+}
+
+func (s *server) listAppAccessRequests(w http.ResponseWriter, r *http.Request) {
+	k, _, ok := s.appFor(w, r)
+	if !ok {
+		return
+	}
+	var out []store.Doc
+	for _, ar := range s.st.AccessRequests.List() {
+		if ar["__app_id"] == k {
+			out = append(out, arIndex(ar))
+		}
+	}
+	writeList(w, page(out, r))
+}
+
+func (s *server) getAppAccessRequest(w http.ResponseWriter, r *http.Request) {
+	k, _, ok := s.appFor(w, r)
+	if !ok {
+		return
+	}
+	if _, ar, ok := s.arFor(w, r, "ar", k); ok {
+		sbJSON(w, http.StatusOK, arIndex(ar))
+	}
+}
+
+func (s *server) deleteAppAccessRequest(w http.ResponseWriter, r *http.Request) {
+	k, _, ok := s.appFor(w, r)
+	if !ok {
+		return
+	}
+	arKey, ar, ok := s.arFor(w, r, "ar", k)
+	if !ok {
+		return
+	}
+	if err := s.revoke(ar); err != nil {
+		onlyErrors(w, http.StatusUnprocessableEntity, err.Error())
+		return
+	}
+	s.st.AccessRequests.Delete(arKey)
+	statusOK(w)
+}
+
+func (s *server) listAccessRequests(w http.ResponseWriter, r *http.Request) {
+	var out []store.Doc
+	for _, ar := range s.st.AccessRequests.List() {
+		e := arIndex(ar)
+		delete(e, "Credentials")
+		out = append(out, e)
+	}
+	writeList(w, page(out, r))
+}
+
+func (s *server) getAccessRequest(w http.ResponseWriter, r *http.Request) {
+	if _, ar, ok := s.arFor(w, r, "id", ""); ok {
+		sbJSON(w, http.StatusOK, arIndex(ar))
+	}
+}
+
+func statusMessage(w http.ResponseWriter, status int, state, msg string) {
+	sbJSON(w, status, map[string]any{"status": state, "message": msg})
+}
+
+func (s *server) approveAccessRequest(w http.ResponseWriter, r *http.Request) {
+	k, _, ok := s.arFor(w, r, "id", "")
+	if !ok {
+		return
+	}
+	if err := s.approve(k); err != nil {
+		statusMessage(w, http.StatusUnprocessableEntity, "error", err.Error())
+		return
+	}
+	statusMessage(w, http.StatusOK, "ok", "Action Approve: Executed successfully")
+}
+
+func (s *server) rejectAccessRequest(w http.ResponseWriter, r *http.Request) {
+	k, ar, ok := s.arFor(w, r, "id", "")
+	if !ok {
+		return
+	}
+	if ar["Status"] == "approved" {
+		statusMessage(w, http.StatusUnprocessableEntity, "error", "An approved access request cannot be rejected; revoke it instead")
+		return
+	}
+	s.st.AccessRequests.Update(k, func(d store.Doc) { d["Status"] = "rejected"; d["UpdatedAt"] = now() })
+	statusMessage(w, http.StatusOK, "ok", "Action Reject: Executed successfully")
+}
+
+func (s *server) deleteAccessRequest(w http.ResponseWriter, r *http.Request) {
+	k, ar, ok := s.arFor(w, r, "id", "")
+	if !ok {
+		return
+	}
+	if err := s.revoke(ar); err != nil {
+		onlyErrors(w, http.StatusUnprocessableEntity, err.Error())
+		return
+	}
+	s.st.AccessRequests.Delete(k)
+	statusOK(w)
+}
+
+func credentialsOf(ar store.Doc) []store.Doc {
+	raw, _ := ar["Credentials"].([]any)
+	var out []store.Doc
+	for _, c := range raw {
+		if m, ok := c.(map[string]any); ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func (s *server) credFor(w http.ResponseWriter, r *http.Request) (string, store.Doc, store.Doc, bool) {
+	k, _, ok := s.appFor(w, r)
+	if !ok {
+		return "", nil, nil, false
+	}
+	arKey, ar, ok := s.arFor(w, r, "ar", k)
+	if !ok {
+		return "", nil, nil, false
+	}
+	credKey, _ := pathID(r, "cred")
+	for _, c := range credentialsOf(ar) {
+		if key(int64Field(c, "ID")) == credKey {
+			return arKey, ar, c, true
+		}
+	}
+	onlyErrors(w, http.StatusNotFound, "Credential not found")
+	return "", nil, nil, false
+}
+
+func (s *server) listCredentials(w http.ResponseWriter, r *http.Request) {
+	k, _, ok := s.appFor(w, r)
+	if !ok {
+		return
+	}
+	if _, ar, ok := s.arFor(w, r, "ar", k); ok {
+		writeList(w, credentialsOf(ar))
+	}
+}
+
+func (s *server) getCredential(w http.ResponseWriter, r *http.Request) {
+	if _, _, c, ok := s.credFor(w, r); ok {
+		sbJSON(w, http.StatusOK, c)
+	}
+}
+
+func (s *server) deleteCredential(w http.ResponseWriter, r *http.Request) {
+	arKey, ar, c, ok := s.credFor(w, r)
+	if !ok {
+		return
+	}
+	if err := s.revoke(store.Doc{"Credentials": []any{map[string]any(c)}, "DCRTemplateID": ar["DCRTemplateID"]}); err != nil {
+		onlyErrors(w, http.StatusUnprocessableEntity, err.Error())
+		return
+	}
+	s.st.AccessRequests.Update(arKey, func(d store.Doc) { d["Credentials"] = []any{} })
+	statusOK(w)
+}
+
+// rotateCredential replaces a DCR credential: RFC 7592 lets no client choose
+// a new secret, so the Portal registers a new client and deletes the old.
+func (s *server) rotateCredential(w http.ResponseWriter, r *http.Request) {
+	arKey, ar, old, ok := s.credFor(w, r)
+	if !ok {
+		return
+	}
+	var fresh store.Doc
+	var err error
+	if dcr, _ := ar["DCREnabled"].(bool); dcr {
+		fresh, err = s.registerFor(ar)
+	} else {
+		fresh = store.Doc{"Credential": "key-" + store.ObjectID(), "CredentialHash": store.ObjectID()}
+	}
+	if err != nil {
+		statusWithErrors(w, err.Error())
+		return
+	}
+	if err := s.revoke(store.Doc{"Credentials": []any{map[string]any(old)}, "DCRTemplateID": ar["DCRTemplateID"]}); err != nil {
+		statusWithErrors(w, err.Error())
+		return
+	}
+	for k, v := range fresh {
+		old[k] = v
+	}
+	s.st.AccessRequests.Update(arKey, func(d store.Doc) { d["Credentials"] = []any{map[string]any(old)}; d["UpdatedAt"] = now() })
+	statusMessage(w, http.StatusOK, "ok", "Action Rotate: Executed successfully")
+}

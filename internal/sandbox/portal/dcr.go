@@ -1,0 +1,122 @@
+package portal
+
+import (
+	"bytes"
+	"crypto/tls"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox/store"
+)
+
+// idpClient is the Portal's own RFC 7591 / 7592 client: discovery from the
+// OAuth provider's well-known URL, registration with the initial access
+// token, deletion with the registration access token.
+type idpClient struct {
+	http *http.Client
+}
+
+func newIdPClient(provider store.Doc) *idpClient {
+	insecure, _ := provider["SSLInsecureSkipVerify"].(bool)
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: insecure} //nolint:gosec // the provider's own setting
+	return &idpClient{http: &http.Client{Timeout: 15 * time.Second, Transport: tr}}
+}
+
+type discovery struct {
+	Issuer               string `json:"issuer"`
+	RegistrationEndpoint string `json:"registration_endpoint"`
+	TokenEndpoint        string `json:"token_endpoint"`
+	JWKSURI              string `json:"jwks_uri"`
+}
+
+func (c *idpClient) discover(wellKnown string) (*discovery, error) {
+	resp, err := c.http.Get(wellKnown)
+	if err != nil {
+		return nil, fmt.Errorf("fetching the IdP's well-known configuration: %v", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("fetching the IdP's well-known configuration: HTTP %d", resp.StatusCode)
+	}
+	var d discovery
+	if err := json.NewDecoder(resp.Body).Decode(&d); err != nil {
+		return nil, fmt.Errorf("the IdP's well-known configuration is not JSON: %v", err)
+	}
+	if d.RegistrationEndpoint == "" {
+		return nil, fmt.Errorf("the IdP's well-known configuration has no registration_endpoint (is dynamic client registration enabled?)")
+	}
+	return &d, nil
+}
+
+type registered struct {
+	ClientID                string   `json:"client_id"`
+	ClientSecret            string   `json:"client_secret"`
+	RegistrationAccessToken string   `json:"registration_access_token"`
+	RegistrationClientURI   string   `json:"registration_client_uri"`
+	Scope                   string   `json:"scope"`
+	GrantTypes              []string `json:"grant_types"`
+	ResponseTypes           []string `json:"response_types"`
+	TokenEndpointAuthMethod string   `json:"token_endpoint_auth_method"`
+}
+
+func (c *idpClient) register(endpoint, initialToken string, metadata map[string]any) (*registered, error) {
+	body, _ := json.Marshal(metadata)
+	req, _ := http.NewRequest(http.MethodPost, endpoint, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	if initialToken != "" {
+		req.Header.Set("Authorization", "Bearer "+initialToken)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("registering the client: %v", err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusOK {
+		var e struct {
+			Error       string `json:"error"`
+			Description string `json:"error_description"`
+		}
+		_ = json.Unmarshal(raw, &e)
+		return nil, fmt.Errorf("the identity provider refused the client registration: %d %s %s", resp.StatusCode, e.Error, e.Description)
+	}
+	var r registered
+	if err := json.Unmarshal(raw, &r); err != nil || r.ClientID == "" {
+		return nil, fmt.Errorf("the identity provider's registration answer has no client_id")
+	}
+	return &r, nil
+}
+
+func (c *idpClient) remove(clientURI, token string) error {
+	if clientURI == "" {
+		return nil
+	}
+	req, _ := http.NewRequest(http.MethodDelete, clientURI, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	switch resp.StatusCode {
+	case http.StatusNoContent, http.StatusOK, http.StatusNotFound, http.StatusUnauthorized:
+		return nil // gone already (7592 answers 401 for an unknown client)
+	}
+	return fmt.Errorf("deleting the client in the identity provider: HTTP %d", resp.StatusCode)
+}
+
+func csvList(s string) []string {
+	out := []string{}
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
