@@ -6,7 +6,9 @@
 # Then the Portal half, in the order of the same guide:
 #   5. the API provider (the Portal's connection to the Dashboard) and a sync,
 #   6. the OAuth2.0 provider (the IdP) and its client types,
-#   7. DCR settings on the imported product and plan.
+#   7. DCR settings on the imported product and plan,
+#   8. a developer, their app, and its access request, approved: the Portal
+#      registers an OAuth client in the IdP and its credentials come back.
 
 terraform {
   required_providers {
@@ -48,6 +50,12 @@ variable "well_known_url" {
   default     = "http://127.0.0.1:4444/.well-known/openid-configuration"
 }
 
+variable "scope_claim_name" {
+  description = "The JWT claim holding the scopes: \"scope\" (Keycloak), \"scp\" (Okta, and Ory Hydra by default)."
+  type        = string
+  default     = "scp"
+}
+
 variable "product_scope" {
   type    = string
   default = "product_payments"
@@ -87,7 +95,7 @@ resource "tyk_api" "payments" {
     signing_method     = "rsa"
     jwks_url           = var.jwks_url
     default_policy_ids = [tyk_policy.noop.id]
-    scope_claim_name   = "scope"
+    scope_claim_name   = var.scope_claim_name
   }
 }
 
@@ -181,6 +189,43 @@ resource "tyk_portal_plan" "free" {
   display_name  = "Free plan"
   scopes        = [var.plan_scope]
   catalogue_ids = [1]
+}
+
+# Step 8: the developer, the app, and its approved access.
+resource "tyk_portal_user" "developer" {
+  email      = "developer@example.com"
+  first_name = "Ada"
+  last_name  = "Developer"
+}
+
+resource "tyk_portal_app" "payments_client" {
+  user_id     = tyk_portal_user.developer.id
+  name        = "Payments client"
+  description = "A backend that calls the Payments API"
+}
+
+resource "tyk_portal_app_access" "payments" {
+  app_id         = tyk_portal_app.payments_client.id
+  product_ids    = [tyk_portal_product.payments.id]
+  plan_id        = tyk_portal_plan.free.id
+  client_type_id = tyk_portal_client_type.machine.id
+}
+
+output "client_id" {
+  value = tyk_portal_app_access.payments.client_id
+}
+
+output "client_secret" {
+  value     = tyk_portal_app_access.payments.client_secret
+  sensitive = true
+}
+
+output "token_endpoint" {
+  value = tyk_portal_app_access.payments.token_endpoint
+}
+
+output "scopes" {
+  value = tyk_portal_app_access.payments.scopes
 }
 
 output "payments_api_id" {

@@ -1,0 +1,1 @@
+terraform import tyk_portal_app.payments_client 7
