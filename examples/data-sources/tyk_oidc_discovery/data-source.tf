@@ -3,10 +3,10 @@ data "tyk_oidc_discovery" "idp" {
 }
 
 # The IdP's JWKS for the API's JWT settings.
-resource "tyk_api" "payments" {
-  name        = "Payments API"
-  listen_path = "/payments/"
-  target_url  = "http://payments.internal"
+resource "tyk_api" "catalogue" {
+  name        = "Catalogue API"
+  listen_path = "/catalogue/"
+  target_url  = "http://catalogue.internal"
   jwt = {
     signing_method = "rsa"
     jwks_url       = data.tyk_oidc_discovery.idp.jwks_uri

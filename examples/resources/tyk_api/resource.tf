@@ -10,3 +10,14 @@ resource "tyk_api" "payments" {
     scope_claim_name   = "scope"
   }
 }
+
+# The "No Operation" API behind the No-Op policy.
+resource "tyk_api" "noop" {
+  name        = "No Operation"
+  listen_path = "/noop/"
+  target_url  = "http://httpbin.org"
+  jwt = {
+    signing_method = "rsa"
+    jwks_url       = "https://idp.example.com/.well-known/jwks.json"
+  }
+}

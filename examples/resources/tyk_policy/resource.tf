@@ -24,3 +24,23 @@ resource "tyk_policy" "free_plan" {
     api_id = tyk_api.payments.api_id
   }
 }
+
+# The "No Operation" policy: grants only an API that fronts nothing, and is
+# the JWT default policy of the product's APIs (needed before Gateway 5.11).
+resource "tyk_policy" "noop" {
+  name = "No Operation"
+  access_rights {
+    api_id = tyk_api.noop.api_id
+  }
+}
+
+# A second product policy, imported Dashboard-first by tyk_portal_product.
+resource "tyk_policy" "accounts_product" {
+  name       = "Accounts API Product"
+  tags       = ["dcr"]
+  partitions = { acl = true }
+
+  access_rights {
+    api_id = tyk_api.payments.api_id
+  }
+}

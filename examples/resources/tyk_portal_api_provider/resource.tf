@@ -11,3 +11,9 @@ resource "tyk_portal_api_provider" "dashboard" {
     plan    = tyk_policy.free_plan.id
   }
 }
+
+variable "portal_dashboard_user_key" {
+  description = "API key of the Dashboard user the Portal acts as."
+  type        = string
+  sensitive   = true
+}

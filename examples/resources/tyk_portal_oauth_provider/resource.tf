@@ -7,3 +7,9 @@ resource "tyk_portal_oauth_provider" "keycloak" {
   registration_access_token_wo         = var.keycloak_initial_access_token
   registration_access_token_wo_version = 1
 }
+
+variable "keycloak_initial_access_token" {
+  description = "Keycloak: Clients → Initial access token."
+  type        = string
+  sensitive   = true
+}
