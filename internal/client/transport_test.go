@@ -291,3 +291,37 @@ func TestInvalidBaseURL(t *testing.T) {
 		}
 	}
 }
+
+func TestCreateOnceAdoptsOrRetries(t *testing.T) {
+	ambiguous := &AmbiguousWriteError{Err: errors.New("connection reset")}
+	// The write happened: adopted, not sent again.
+	sends := 0
+	got, err := CreateOnce(context.Background(),
+		func(context.Context) (string, error) { sends++; return "", ambiguous },
+		func(context.Context) (string, bool, error) { return "existing", true, nil })
+	if err != nil || got != "existing" || sends != 1 {
+		t.Fatalf("adopt: %q %v sends=%d", got, err, sends)
+	}
+	// It did not: sent again until it succeeds.
+	sends = 0
+	got, err = CreateOnce(context.Background(),
+		func(context.Context) (string, error) {
+			sends++
+			if sends < 3 {
+				return "", ambiguous
+			}
+			return "created", nil
+		},
+		func(context.Context) (string, bool, error) { return "", false, nil })
+	if err != nil || got != "created" || sends != 3 {
+		t.Fatalf("retry: %q %v sends=%d", got, err, sends)
+	}
+	// A plain error is returned at once.
+	sends = 0
+	_, err = CreateOnce(context.Background(),
+		func(context.Context) (string, error) { sends++; return "", errors.New("400") },
+		func(context.Context) (string, bool, error) { t.Fatal("find called"); return "", false, nil })
+	if err == nil || sends != 1 {
+		t.Fatalf("plain: %v sends=%d", err, sends)
+	}
+}

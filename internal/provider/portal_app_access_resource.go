@@ -250,23 +250,28 @@ func (r *PortalAppAccessResource) Create(ctx context.Context, req resource.Creat
 		for _, a := range before {
 			known[a.ID] = true
 		}
-		perr := p.Provision(ctx, appID, portal.ProvisionInput{PlanID: planID, ProductIDs: productIDs, DCRTemplateID: ctID})
-		if perr != nil && !client.IsAmbiguousWrite(perr) {
-			resp.Diagnostics.AddError("Could not request access", perr.Error())
-			return
-		}
-		after, err := p.AppAccessRequests(ctx, appID)
-		if err != nil {
-			resp.Diagnostics.AddError("Could not list the app's access requests", err.Error())
-			return
-		}
-		ar = findRequest(after, pl.Name, productNames, ctID, known, "")
-		if ar == nil {
-			msg := "The Portal accepted the provision request but no new access request for this plan and these products appeared."
-			if perr != nil {
-				msg = "Requesting access failed and no access request was created: " + perr.Error()
+		// Provisioning is not idempotent: after an unknown outcome, look for
+		// the new request before provisioning again.
+		for attempt := 0; ar == nil && attempt < client.CreateAttempts; attempt++ {
+			perr := p.Provision(ctx, appID, portal.ProvisionInput{PlanID: planID, ProductIDs: productIDs, DCRTemplateID: ctID})
+			if perr != nil && !client.IsAmbiguousWrite(perr) {
+				resp.Diagnostics.AddError("Could not request access", perr.Error())
+				return
 			}
-			resp.Diagnostics.AddError("Access request not found", msg)
+			after, err := p.AppAccessRequests(ctx, appID)
+			if err != nil {
+				resp.Diagnostics.AddError("Could not list the app's access requests", err.Error())
+				return
+			}
+			ar = findRequest(after, pl.Name, productNames, ctID, known, "")
+			if ar == nil && perr == nil {
+				resp.Diagnostics.AddError("Access request not found",
+					"The Portal accepted the provision request but no new access request for this plan and these products appeared.")
+				return
+			}
+		}
+		if ar == nil {
+			resp.Diagnostics.AddError("Could not request access", "Provisioning failed repeatedly with an unknown outcome, and no access request was created.")
 			return
 		}
 	}

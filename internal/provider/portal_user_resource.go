@@ -109,14 +109,7 @@ func (r *PortalUserResource) Create(ctx context.Context, req resource.CreateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	in := plan.toAPI()
-	u, err := p.CreateUser(ctx, in)
-	if client.IsAmbiguousWrite(err) {
-		// Emails are unique: a user that now exists with this email is ours.
-		if found, findErr := p.FindUserByEmail(ctx, in.Email); findErr == nil && found != nil {
-			u, err = found, nil
-		}
-	}
+	u, err := p.CreateUser(ctx, plan.toAPI())
 	if err != nil {
 		resp.Diagnostics.AddError("Could not create Portal user", err.Error())
 		return

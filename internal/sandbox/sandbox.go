@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox/dashboard"
+	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox/faults"
 	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox/gateway"
 	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox/portal"
 	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox/spec"
@@ -32,6 +33,8 @@ type Options struct {
 	PortalAddr    string
 	GatewayAddr   string
 	EchoAddr      string
+	// FaultSeed seeds fault injection, for reproducible runs.
+	FaultSeed uint64
 }
 
 // Sandbox is a running emulation.
@@ -45,6 +48,8 @@ type Sandbox struct {
 	EchoURL    string
 	// SpecValidation reports whether requests are checked against the spec.
 	SpecValidation bool
+	// Faults injects failures; it has no rules until a test sets some.
+	Faults *faults.Injector
 
 	servers []*http.Server
 }
@@ -54,7 +59,7 @@ func Start(opts Options) (*Sandbox, error) {
 	if opts.DashboardToken == "" || opts.PortalToken == "" {
 		return nil, errors.New("sandbox: DashboardToken and PortalToken are required")
 	}
-	sb := &Sandbox{Store: store.New()}
+	sb := &Sandbox{Store: store.New(), Faults: faults.New(opts.FaultSeed)}
 	var dashVal, portalVal *spec.Validator
 	if opts.SpecDir != "" {
 		var err error
@@ -69,7 +74,7 @@ func Start(opts Options) (*Sandbox, error) {
 		sb.SpecValidation = true
 	}
 	dash := dashboard.Handler(dashboard.Options{
-		Store: sb.Store, Token: opts.DashboardToken, ReadOnlyToken: opts.DashboardReadOnlyToken, Validator: dashVal,
+		Store: sb.Store, Token: opts.DashboardToken, ReadOnlyToken: opts.DashboardReadOnlyToken, Validator: dashVal, Faults: sb.Faults,
 	})
 	var err error
 	sb.DashboardURL, err = sb.serve(opts.DashboardAddr, dash)
@@ -77,9 +82,9 @@ func Start(opts Options) (*Sandbox, error) {
 		sb.Close()
 		return nil, err
 	}
-	sb.PortalURL, err = sb.serve(opts.PortalAddr, portal.Handler(portal.Options{Store: sb.Store, Token: opts.PortalToken, Validator: portalVal}))
+	sb.PortalURL, err = sb.serve(opts.PortalAddr, portal.Handler(portal.Options{Store: sb.Store, Token: opts.PortalToken, Validator: portalVal, Faults: sb.Faults}))
 	if err == nil {
-		sb.GatewayURL, err = sb.serve(opts.GatewayAddr, gateway.New(sb.Store))
+		sb.GatewayURL, err = sb.serve(opts.GatewayAddr, sb.Faults.Wrap("gateway", gateway.New(sb.Store)))
 	}
 	if err == nil {
 		sb.EchoURL, err = sb.serve(opts.EchoAddr, gateway.Echo())

@@ -190,32 +190,34 @@ type apiList struct {
 	Pages int          `json:"pages"`
 }
 
-// CreateAPI creates a Classic API. def.APIID is generated when empty so that
-// an ambiguous failure can be resolved by reading the API back.
+// CreateAPI creates a Classic API. def.APIID is generated when empty, so an
+// ambiguous failure is resolved by reading the API back by that id.
 func (d *Client) CreateAPI(ctx context.Context, def *APIDefinition) (*APIWrapper, error) {
 	if def.APIID == "" {
 		def.APIID = NewAPIID()
 	}
-	var env envelope
-	_, err := d.c.Do(ctx, client.Request{Method: http.MethodPost, Path: "/api/apis", Body: APIWrapper{APIDefinition: *def}}, &env)
-	if err != nil {
-		if client.IsAmbiguousWrite(err) {
-			if w, getErr := d.GetAPI(ctx, def.APIID); getErr == nil {
-				return w, nil
+	return client.CreateOnce(ctx, func(ctx context.Context) (*APIWrapper, error) {
+		var env envelope
+		if _, err := d.c.Do(ctx, client.Request{Method: http.MethodPost, Path: "/api/apis", Body: APIWrapper{APIDefinition: *def}}, &env); err != nil {
+			return nil, err
+		}
+		ref := env.ID
+		if ref == "" {
+			var meta string
+			if json.Unmarshal(env.Meta, &meta) == nil && meta != "" {
+				ref = meta
+			} else {
+				ref = def.APIID
 			}
 		}
-		return nil, err
-	}
-	ref := env.ID
-	if ref == "" {
-		var meta string
-		if json.Unmarshal(env.Meta, &meta) == nil && meta != "" {
-			ref = meta
-		} else {
-			ref = def.APIID
+		return d.GetAPI(ctx, ref)
+	}, func(ctx context.Context) (*APIWrapper, bool, error) {
+		w, err := d.GetAPI(ctx, def.APIID)
+		if client.IsNotFound(err) {
+			return nil, false, nil
 		}
-	}
-	return d.GetAPI(ctx, ref)
+		return w, err == nil, err
+	})
 }
 
 // GetAPI reads an API by public api_id or database id. A missing API is

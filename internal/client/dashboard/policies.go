@@ -105,36 +105,38 @@ type policyList struct {
 	Pages int      `json:"Pages"`
 }
 
-// CreatePolicy creates p and returns its database id. When the outcome of the
-// POST is unknown (connection lost after sending, 5xx), it looks the policy
-// up by its unique name before giving up, so a retry never duplicates it.
+// CreatePolicy creates p and returns its database id. Policy names are
+// unique, so an ambiguous failure is resolved by looking the name up before
+// the create is sent again (client.CreateOnce).
 func (d *Client) CreatePolicy(ctx context.Context, p *Policy) (string, error) {
-	var env envelope
-	_, err := d.c.Do(ctx, client.Request{Method: http.MethodPost, Path: "/api/portal/policies", Body: p}, &env)
-	if err != nil {
-		if client.IsAmbiguousWrite(err) {
-			if existing, findErr := d.FindPolicyByName(ctx, p.Name); findErr == nil && existing != nil {
-				return existing.MID, nil
+	return client.CreateOnce(ctx, func(ctx context.Context) (string, error) {
+		var env envelope
+		if _, err := d.c.Do(ctx, client.Request{Method: http.MethodPost, Path: "/api/portal/policies", Body: p}, &env); err != nil {
+			return "", err
+		}
+		id := env.Message
+		if !IsObjectID(id) {
+			// Some Dashboard versions put the id in Meta (tyk-api.md §6.2).
+			var meta string
+			if json.Unmarshal(env.Meta, &meta) == nil && IsObjectID(meta) {
+				id = meta
 			}
 		}
-		return "", err
-	}
-	id := env.Message
-	if !IsObjectID(id) {
-		// Some Dashboard versions put the id in Meta (tyk-api.md §6.2).
-		var meta string
-		if json.Unmarshal(env.Meta, &meta) == nil && IsObjectID(meta) {
-			id = meta
+		if !IsObjectID(id) {
+			existing, err := d.FindPolicyByName(ctx, p.Name)
+			if err != nil || existing == nil {
+				return "", fmt.Errorf("tyk Dashboard created policy %q but its answer carried no policy id (Message %q)", p.Name, env.Message)
+			}
+			id = existing.MID
 		}
-	}
-	if !IsObjectID(id) {
-		existing, findErr := d.FindPolicyByName(ctx, p.Name)
-		if findErr != nil || existing == nil {
-			return "", fmt.Errorf("tyk Dashboard created policy %q but its answer carried no policy id (Message %q)", p.Name, env.Message)
+		return id, nil
+	}, func(ctx context.Context) (string, bool, error) {
+		existing, err := d.FindPolicyByName(ctx, p.Name)
+		if err != nil || existing == nil {
+			return "", false, err
 		}
-		id = existing.MID
-	}
-	return id, nil
+		return existing.MID, true, nil
+	})
 }
 
 // GetPolicy reads a policy by database id.

@@ -36,11 +36,15 @@ const oauthProvidersPath = "/oauth-providers"
 
 // CreateOAuthProvider creates a provider.
 func (p *Client) CreateOAuthProvider(ctx context.Context, in OAuthProviderInput) (*OAuthProvider, error) {
-	var out OAuthProvider
-	if err := p.do(ctx, http.MethodPost, oauthProvidersPath, nil, in, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return createNew(ctx, p.ListOAuthProviders, func(o OAuthProvider) int64 { return o.ID },
+		func(o OAuthProvider) bool { return o.Name == in.Name && o.WellKnownURL == in.WellKnownURL },
+		func(ctx context.Context) (*OAuthProvider, error) {
+			var out OAuthProvider
+			if err := p.do(ctx, http.MethodPost, oauthProvidersPath, nil, in, &out); err != nil {
+				return nil, err
+			}
+			return &out, nil
+		})
 }
 
 // GetOAuthProvider reads a provider with its client types.
@@ -106,11 +110,17 @@ func clientTypesPath(providerID int64) string {
 
 // CreateClientType adds a client type to a provider.
 func (p *Client) CreateClientType(ctx context.Context, providerID int64, in ClientTypeInput) (*ClientType, error) {
-	var out ClientType
-	if err := p.do(ctx, http.MethodPost, clientTypesPath(providerID), nil, in, &out); err != nil {
-		return nil, err
+	list := func(ctx context.Context) ([]ClientType, error) {
+		return listAll(ctx, p, clientTypesPath(providerID), decodeArray[ClientType])
 	}
-	return &out, nil
+	return createNew(ctx, list, func(c ClientType) int64 { return c.ID }, func(c ClientType) bool { return c.Name == in.Name },
+		func(ctx context.Context) (*ClientType, error) {
+			var out ClientType
+			if err := p.do(ctx, http.MethodPost, clientTypesPath(providerID), nil, in, &out); err != nil {
+				return nil, err
+			}
+			return &out, nil
+		})
 }
 
 // GetClientType reads one client type.

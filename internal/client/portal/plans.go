@@ -120,11 +120,14 @@ const plansPath = "/plans"
 // CreatePlan creates a plan (Portal 1.13+); the Portal creates its limits
 // policy in the Dashboard.
 func (p *Client) CreatePlan(ctx context.Context, in PlanInput) (*Plan, error) {
-	var out Plan
-	if err := p.do(ctx, http.MethodPost, plansPath, nil, in, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return createNew(ctx, p.ListPlans, func(x Plan) int64 { return x.ID }, func(x Plan) bool { return x.Name == in.Name },
+		func(ctx context.Context) (*Plan, error) {
+			var out Plan
+			if err := p.do(ctx, http.MethodPost, plansPath, nil, in, &out); err != nil {
+				return nil, err
+			}
+			return &out, nil
+		})
 }
 
 // GetPlan reads a plan.

@@ -127,3 +127,30 @@ func (c *CSV) UnmarshalJSON(b []byte) error {
 }
 
 func idPath(prefix string, id int64) string { return prefix + "/" + strconv.FormatInt(id, 10) }
+
+// createNew sends a create whose outcome may be unknown at most until it is
+// known to have happened: the objects that exist before it are listed, and
+// after an ambiguous failure only a new object matching the request is
+// adopted (client.CreateOnce).
+func createNew[T any](ctx context.Context, list func(context.Context) ([]T, error), id func(T) int64, match func(T) bool, create func(context.Context) (*T, error)) (*T, error) {
+	before, err := list(ctx)
+	if err != nil {
+		return nil, err
+	}
+	known := make(map[int64]bool, len(before))
+	for _, x := range before {
+		known[id(x)] = true
+	}
+	return client.CreateOnce(ctx, create, func(ctx context.Context) (*T, bool, error) {
+		after, err := list(ctx)
+		if err != nil {
+			return nil, false, err
+		}
+		for i := range after {
+			if !known[id(after[i])] && match(after[i]) {
+				return &after[i], true, nil
+			}
+		}
+		return nil, false, nil
+	})
+}

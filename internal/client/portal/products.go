@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+
+	"github.com/tykdcr/terraform-provider-tyk/internal/client"
 	"strconv"
 )
 
@@ -92,11 +94,14 @@ const productsPath = "/products"
 // CreateProduct creates a product (Portal 1.13+); the Portal creates its
 // ACL policy in the Dashboard.
 func (p *Client) CreateProduct(ctx context.Context, in ProductInput) (*Product, error) {
-	var out Product
-	if err := p.do(ctx, http.MethodPost, productsPath, nil, in, &out); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return createNew(ctx, p.ListProducts, func(x Product) int64 { return x.ID }, func(x Product) bool { return x.Name == in.Name },
+		func(ctx context.Context) (*Product, error) {
+			var out Product
+			if err := p.do(ctx, http.MethodPost, productsPath, nil, in, &out); err != nil {
+				return nil, err
+			}
+			return &out, nil
+		})
 }
 
 // GetProduct reads a product.
@@ -144,7 +149,18 @@ func (p *Client) ProductClientTypes(ctx context.Context, productID int64) ([]int
 
 // AttachClientType attaches a client type to a product.
 func (p *Client) AttachClientType(ctx context.Context, productID, clientTypeID int64) error {
-	return p.do(ctx, http.MethodPost, idPath(productsPath, productID)+"/client_types", nil, map[string]int64{"ID": clientTypeID}, nil)
+	_, err := client.CreateOnce(ctx, func(ctx context.Context) (bool, error) {
+		return true, p.do(ctx, http.MethodPost, idPath(productsPath, productID)+"/client_types", nil, map[string]int64{"ID": clientTypeID}, nil)
+	}, func(ctx context.Context) (bool, bool, error) {
+		ids, err := p.ProductClientTypes(ctx, productID)
+		for _, id := range ids {
+			if id == clientTypeID {
+				return true, true, err
+			}
+		}
+		return false, false, err
+	})
+	return err
 }
 
 // DetachClientType removes a client type from a product.

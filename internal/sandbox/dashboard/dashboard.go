@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox/faults"
 	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox/sbhttp"
 	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox/spec"
 	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox/store"
@@ -27,6 +28,7 @@ type Options struct {
 	// ReadOnlyToken, when set, is accepted for GET and answered 403 on writes.
 	ReadOnlyToken string
 	Validator     *spec.Validator
+	Faults        *faults.Injector
 }
 
 type server struct {
@@ -67,7 +69,7 @@ func Handler(opts Options) http.Handler {
 			errorBody(w, http.StatusBadRequest, "Request body malformed: "+firstLine(err.Error()))
 		},
 	}
-	return plane.Wrap(mux)
+	return plane.Wrap(opts.Faults.Wrap("dashboard", mux))
 }
 
 func firstLine(s string) string {

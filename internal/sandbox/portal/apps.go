@@ -290,7 +290,7 @@ func (s *server) registerFor(ar store.Doc) (store.Doc, error) {
 		return nil, fmt.Errorf("OAuth2.0 provider of client type %v not found", ar["DCRTemplateID"])
 	}
 	app, _ := s.st.Apps.Get(strField(ar, "__app_id"))
-	idp := newIdPClient(prov)
+	idp := s.newIdPClient(prov)
 	disc, err := idp.discover(strField(prov, "WellKnownURL"))
 	if err != nil {
 		return nil, err
@@ -344,7 +344,7 @@ func (s *server) revoke(ar store.Doc) error {
 	}
 	ct, _ := s.st.ClientTypes.Get(key(int64Field(ar, "DCRTemplateID")))
 	prov, _ := s.st.OAuthProviders.Get(strField(ct, "__provider_id"))
-	idp := newIdPClient(prov)
+	idp := s.newIdPClient(prov)
 	for _, c := range creds {
 		cred, _ := c.(map[string]any)
 		if err := idp.remove(strField(cred, "DCRRegistrationClientURI"), strField(cred, "DCRRegistrationAccessToken")); err != nil {

@@ -20,11 +20,11 @@ type idpClient struct {
 	http *http.Client
 }
 
-func newIdPClient(provider store.Doc) *idpClient {
+func (s *server) newIdPClient(provider store.Doc) *idpClient {
 	insecure, _ := provider["SSLInsecureSkipVerify"].(bool)
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: insecure} //nolint:gosec // the provider's own setting
-	return &idpClient{http: &http.Client{Timeout: 15 * time.Second, Transport: tr}}
+	return &idpClient{http: &http.Client{Timeout: 15 * time.Second, Transport: s.opts.Faults.Transport("idp", tr)}}
 }
 
 type discovery struct {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox/faults"
 	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox/sbhttp"
 	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox/spec"
 	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox/store"
@@ -23,6 +24,7 @@ type Options struct {
 	Store     *store.Store
 	Token     string
 	Validator *spec.Validator
+	Faults    *faults.Injector
 }
 
 type server struct {
@@ -116,7 +118,7 @@ func Handler(opts Options) http.Handler {
 			onlyErrors(w, http.StatusUnprocessableEntity, firstLine(err.Error()))
 		},
 	}
-	return plane.Wrap(mux)
+	return plane.Wrap(opts.Faults.Wrap("portal", mux))
 }
 
 func firstLine(s string) string {

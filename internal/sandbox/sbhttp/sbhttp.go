@@ -4,11 +4,13 @@
 package sbhttp
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"time"
 
@@ -53,6 +55,18 @@ func (r *recorder) WriteHeader(code int) {
 		r.status = code
 	}
 	r.ResponseWriter.WriteHeader(code)
+}
+
+// Hijack lets fault injection drop the connection.
+func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	hj, ok := r.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, errors.New("hijacking not supported")
+	}
+	if r.status == 0 {
+		r.status = -1 // connection dropped
+	}
+	return hj.Hijack()
 }
 
 func (r *recorder) Write(b []byte) (int, error) {

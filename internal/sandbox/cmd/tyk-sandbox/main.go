@@ -22,6 +22,8 @@ func main() {
 	flag.StringVar(&opts.PortalToken, "portal-token", envOr("TYK_PORTAL_TOKEN", "sandbox-portal-token"), "Portal admin API token to accept")
 	flag.StringVar(&opts.GatewayAddr, "gateway-addr", "127.0.0.1:8080", "listen address of the gateway data plane")
 	flag.StringVar(&opts.EchoAddr, "echo-addr", "127.0.0.1:8081", "listen address of the httpbin-style echo upstream")
+	faultsJSON := flag.String("faults", "", `fault injection rules as JSON, e.g. [{"plane":"dashboard","kind":"latency","rate":1,"delay":25000000}]`)
+	flag.Uint64Var(&opts.FaultSeed, "fault-seed", 1, "seed of fault injection")
 	specDir := flag.String("spec-dir", "", "directory with the official Tyk OpenAPI documents (default: ../shared/tyk-specs if found)")
 	noSpec := flag.Bool("no-spec-validation", false, "do not validate requests against the official spec")
 	flag.Parse()
@@ -39,6 +41,12 @@ func main() {
 		os.Exit(1)
 	}
 	defer sb.Close()
+	if *faultsJSON != "" {
+		if err := sb.Faults.SetJSON([]byte(*faultsJSON)); err != nil {
+			fmt.Fprintln(os.Stderr, "tyk-sandbox: -faults:", err)
+			os.Exit(2)
+		}
+	}
 	fmt.Printf("dashboard %s\n", sb.DashboardURL)
 	fmt.Printf("portal %s\n", sb.PortalURL)
 	fmt.Printf("gateway %s\n", sb.GatewayURL)
