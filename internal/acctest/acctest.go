@@ -46,6 +46,7 @@ func RepoRoot() string {
 func Sandbox(t testing.TB) *sandbox.Sandbox {
 	t.Helper()
 	once.Do(func() {
+		terraformEnv()
 		specDir := spec.FindDir(RepoRoot())
 		sb, sbErr = sandbox.Start(sandbox.Options{
 			DashboardToken: DashboardToken,
@@ -88,3 +89,24 @@ var (
 	namesMu sync.Mutex
 	nameSeq int
 )
+
+// terraformEnv gives the Terraform CLI an empty CLI configuration (without
+// one, `tofu version` prints a warning the test framework cannot parse) and,
+// for OpenTofu, its registry host.
+func terraformEnv() {
+	if cfg := os.Getenv("TF_CLI_CONFIG_FILE"); cfg == "" || !fileExists(cfg) {
+		f, err := os.CreateTemp("", "acc-terraformrc-")
+		if err == nil {
+			f.Close()
+			os.Setenv("TF_CLI_CONFIG_FILE", f.Name())
+		}
+	}
+	if bin := os.Getenv("TF_ACC_TERRAFORM_PATH"); filepath.Base(bin) == "tofu" && os.Getenv("TF_ACC_PROVIDER_HOST") == "" {
+		os.Setenv("TF_ACC_PROVIDER_HOST", "registry.opentofu.org")
+	}
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}

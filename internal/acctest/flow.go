@@ -2,6 +2,7 @@ package acctest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -177,4 +178,28 @@ func PortalDo(sb *sandbox.Sandbox, method, path string) (int, error) {
 	}
 	resp.Body.Close()
 	return resp.StatusCode, nil
+}
+
+// Seed creates an object in the sandbox over its HTTP API, as an operator
+// would outside Terraform, and returns the decoded answer.
+func Seed(sb *sandbox.Sandbox, plane, method, path, body string) (map[string]any, error) {
+	base, token := sb.DashboardURL, DashboardToken
+	if plane == "portal" {
+		base, token = sb.PortalURL+"/portal-api", PortalToken
+	}
+	req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+	req.Header.Set("Authorization", token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode >= 300 {
+		return nil, fmt.Errorf("%s %s: %d %s", method, path, resp.StatusCode, b)
+	}
+	out := map[string]any{}
+	_ = json.Unmarshal(b, &out)
+	return out, nil
 }

@@ -110,9 +110,30 @@ func (r *APIScopeMappingResource) ModifyPlan(ctx context.Context, req resource.M
 	if r.data == nil || r.data.dashboard == nil {
 		return // checked again at apply time
 	}
-	w, err := r.data.dashboard.GetAPI(ctx, plan.APIID.ValueString())
+	d := r.data.dashboard
+	w, err := d.GetAPI(ctx, plan.APIID.ValueString())
+	if client.IsNotFound(err) {
+		resp.Diagnostics.AddAttributeError(path.Root("api_id"), "API not found",
+			fmt.Sprintf("API %s does not exist in the Dashboard. Reference a tyk_api's api_id.", plan.APIID.ValueString()))
+		return
+	}
 	if err != nil {
-		return // unknown or not yet created API: checked at apply time
+		return // checked again at apply time
+	}
+	for scope, policyID := range mapOfKnown(ctx, plan.ScopeToPolicy) {
+		if owned[scope] == policyID {
+			continue
+		}
+		pol, err := d.GetPolicy(ctx, policyID)
+		switch {
+		case client.IsNotFound(err) || client.StatusCode(err) == 400:
+			resp.Diagnostics.AddAttributeError(path.Root("scope_to_policy").AtMapKey(scope), "Policy not found",
+				fmt.Sprintf("Policy %s does not exist in the Dashboard. Use a tyk_policy's id.", policyID))
+		case err == nil && !policyGrants(pol, w.APIDefinition.APIID):
+			resp.Diagnostics.AddAttributeError(path.Root("scope_to_policy").AtMapKey(scope), "Policy does not grant this API",
+				fmt.Sprintf("Policy %q (%s) has no access rights to API %s, so a token with scope %q would be refused. Add the API to the policy's access_rights "+
+					"(a plan policy needs it too), or map the scope on another API.", pol.Name, policyID, w.APIDefinition.APIID, scope))
+		}
 	}
 	current := w.APIDefinition.ScopeMapping()
 	for scope, policy := range mapOfKnown(ctx, plan.ScopeToPolicy) {
@@ -312,4 +333,15 @@ func mappingID(apiID string, m map[string]string) string {
 	}
 	sort.Strings(scopes)
 	return apiID + ":" + strings.Join(scopes, ",")
+}
+
+// policyGrants reports whether a policy covers an API. A limits-only policy
+// with no access rights at all (as the Portal may create for a plan) is not
+// judged: its limits are not tied to an API.
+func policyGrants(p *dashboard.Policy, apiID string) bool {
+	if len(p.AccessRights) == 0 && !p.Partitions.ACL && (p.Partitions.Quota || p.Partitions.RateLimit) {
+		return true
+	}
+	_, ok := p.AccessRights[apiID]
+	return ok
 }

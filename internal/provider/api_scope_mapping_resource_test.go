@@ -39,6 +39,9 @@ resource "tyk_policy" "plan" {
   access_rights {
     api_id = tyk_api.a.api_id
   }
+  access_rights {
+    api_id = tyk_api.b.api_id
+  }
 }
 
 resource "tyk_api" "a" {
@@ -176,10 +179,16 @@ func TestAccAPIScopeMapping_conflictIsAnError(t *testing.T) {
 	base := fmt.Sprintf(`
 resource "tyk_policy" "p1" {
   name = "%[1]s-1"
+  access_rights {
+    api_id = tyk_api.a.api_id
+  }
 }
 
 resource "tyk_policy" "p2" {
   name = "%[1]s-2"
+  access_rights {
+    api_id = tyk_api.a.api_id
+  }
 }
 
 resource "tyk_api" "a" {

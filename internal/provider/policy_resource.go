@@ -35,6 +35,7 @@ var (
 	_ resource.Resource                   = &PolicyResource{}
 	_ resource.ResourceWithImportState    = &PolicyResource{}
 	_ resource.ResourceWithValidateConfig = &PolicyResource{}
+	_ resource.ResourceWithModifyPlan     = &PolicyResource{}
 )
 
 // PolicyResource manages a Tyk Dashboard security policy.
@@ -243,6 +244,36 @@ func (r *PolicyResource) ValidateConfig(ctx context.Context, req resource.Valida
 				fmt.Sprintf("API %q appears in more than one access_rights block; merge them into one.", ar.APIID.ValueString()))
 		}
 		seen[ar.APIID.ValueString()] = true
+	}
+}
+
+// ModifyPlan reports, at plan time, access rights to APIs that do not exist.
+func (r *PolicyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil || r.data.dashboard == nil {
+		return
+	}
+	var plan policyModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	prior := map[string]bool{}
+	if !req.State.Raw.IsNull() {
+		var state policyModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		for _, ar := range state.AccessRights {
+			prior[ar.APIID.ValueString()] = true
+		}
+	}
+	for _, ar := range plan.AccessRights {
+		if !knownStr(ar.APIID) || prior[ar.APIID.ValueString()] {
+			continue
+		}
+		id := ar.APIID.ValueString()
+		mustExist(&resp.Diagnostics, path.Root("access_rights"), "API", id, func() error {
+			_, err := r.data.dashboard.GetAPI(ctx, id)
+			return err
+		})
 	}
 }
 

@@ -68,11 +68,20 @@ func TestAccPolicy_lifecycle(t *testing.T) {
 }
 
 func testPolicyConfig(name, partitions string, apis int) string {
-	rights := ""
+	rights, defs := "", ""
+	for i := 0; i < 2; i++ {
+		defs += fmt.Sprintf(`
+resource "tyk_api" "a%[1]d" {
+  name        = "%[2]s-api-%[1]d"
+  listen_path = "/%[2]s-%[1]d/"
+  target_url  = "http://upstream.example"
+}
+`, i, name)
+	}
 	for i := 0; i < apis; i++ {
 		rights += fmt.Sprintf(`
   access_rights {
-    api_id   = "api-%[1]d-%[2]s"
+    api_id   = tyk_api.a%[1]d.api_id
     api_name = "API %[1]d"
     allowed_urls {
       url     = "/anything"
@@ -95,7 +104,7 @@ resource "tyk_policy" "test" {
   }
 %[3]s
 }
-`, name, partitions, rights)
+`, name, partitions, rights) + defs
 }
 
 func TestAccPolicy_outOfBandDeleteRecreates(t *testing.T) {

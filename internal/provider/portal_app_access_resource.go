@@ -149,7 +149,11 @@ func (r *PortalAppAccessResource) Configure(_ context.Context, req resource.Conf
 // ModifyPlan replaces an access whose IdP client is gone or changed, or
 // whose request is no longer approved, and marks rotated values unknown.
 func (r *PortalAppAccessResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	if req.State.Raw.IsNull() {
+		r.checkReferences(ctx, req, resp)
 		return
 	}
 	var plan, state appAccessModel
@@ -171,6 +175,58 @@ func (r *PortalAppAccessResource) ModifyPlan(ctx context.Context, req resource.M
 		}
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("credential_id"), types.Int64Unknown())...)
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("idp_client_status"), types.StringUnknown())...)
+	}
+}
+
+// checkReferences reports, at plan time, references that do not exist.
+func (r *PortalAppAccessResource) checkReferences(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.data == nil || r.data.portal == nil {
+		return
+	}
+	p := r.data.portal
+	var plan appAccessModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if known64(plan.AppID) {
+		mustExist(&resp.Diagnostics, path.Root("app_id"), "Portal app", plan.AppID.ValueInt64(), func() error {
+			_, err := p.GetApp(ctx, plan.AppID.ValueInt64())
+			return err
+		})
+	}
+	if known64(plan.PlanID) {
+		mustExist(&resp.Diagnostics, path.Root("plan_id"), "Plan", plan.PlanID.ValueInt64(), func() error {
+			_, err := p.GetPlan(ctx, plan.PlanID.ValueInt64())
+			return err
+		})
+	}
+	if plan.ProductIDs.IsUnknown() {
+		return
+	}
+	for _, v := range plan.ProductIDs.Elements() {
+		id, ok := v.(types.Int64)
+		if !ok || !known64(id) {
+			continue
+		}
+		pr, err := p.GetProduct(ctx, id.ValueInt64())
+		if client.IsNotFound(err) {
+			resp.Diagnostics.AddAttributeError(path.Root("product_ids"), "API product not found",
+				fmt.Sprintf("API product %d does not exist. Reference a tyk_portal_product.", id.ValueInt64()))
+			continue
+		}
+		if err != nil || !pr.DCREnabled {
+			continue
+		}
+		if plan.ClientTypeID.IsNull() {
+			resp.Diagnostics.AddAttributeError(path.Root("client_type_id"), "Client type required",
+				fmt.Sprintf("API product %q uses dynamic client registration: set client_type_id to one of its client types.", pr.Name))
+		} else if known64(plan.ClientTypeID) {
+			if cts, err := p.ProductClientTypes(ctx, pr.ID); err == nil && !slices.Contains(cts, plan.ClientTypeID.ValueInt64()) {
+				resp.Diagnostics.AddAttributeError(path.Root("client_type_id"), "Client type not enabled for the product",
+					fmt.Sprintf("Client type %d is not one of API product %q's client types %v.", plan.ClientTypeID.ValueInt64(), pr.Name, cts))
+			}
+		}
 	}
 }
 

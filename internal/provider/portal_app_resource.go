@@ -25,6 +25,7 @@ import (
 var (
 	_ resource.Resource                = &PortalAppResource{}
 	_ resource.ResourceWithImportState = &PortalAppResource{}
+	_ resource.ResourceWithModifyPlan  = &PortalAppResource{}
 )
 
 // PortalAppResource manages a developer app.
@@ -79,6 +80,22 @@ func (r *PortalAppResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 
 func (r *PortalAppResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.configure(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan reports, at plan time, an owner that does not exist.
+func (r *PortalAppResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil || r.data.portal == nil {
+		return
+	}
+	var plan appModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !known64(plan.UserID) {
+		return
+	}
+	mustExist(&resp.Diagnostics, path.Root("user_id"), "Portal user", plan.UserID.ValueInt64(), func() error {
+		_, err := r.data.portal.GetUser(ctx, plan.UserID.ValueInt64())
+		return err
+	})
 }
 
 func (m *appModel) toAPI(ctx context.Context) (portal.App, error) {

@@ -159,6 +159,11 @@ func (r *PortalClientTypeResource) ModifyPlan(ctx context.Context, req resource.
 		return
 	}
 	prov, err := r.data.portal.GetOAuthProvider(ctx, plan.OAuthProviderID.ValueInt64())
+	if client.IsNotFound(err) {
+		resp.Diagnostics.AddAttributeError(path.Root("oauth_provider_id"), "OAuth2.0 provider not found",
+			fmt.Sprintf("OAuth2.0 provider %d does not exist. Reference a tyk_portal_oauth_provider.", plan.OAuthProviderID.ValueInt64()))
+		return
+	}
 	if err != nil {
 		return // reported, if it persists, at apply time
 	}

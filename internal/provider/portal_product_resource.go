@@ -151,6 +151,18 @@ func (r *PortalProductResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if !req.State.Raw.IsNull() {
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if req.State.Raw.IsNull() {
+		if known64(plan.ProviderID) {
+			mustExist(&resp.Diagnostics, path.Root("provider_id"), "API provider", plan.ProviderID.ValueInt64(), func() error {
+				_, err := r.data.portal.GetAPIProvider(ctx, plan.ProviderID.ValueInt64())
+				return err
+			})
+		}
+		checkPolicyShape(ctx, r.data.dashboard, plan.PolicyID, true, &resp.Diagnostics)
+	}
 	if resp.Diagnostics.HasError() || plan.Scopes.IsUnknown() || plan.Scopes.Equal(state.Scopes) {
 		return
 	}

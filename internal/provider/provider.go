@@ -209,11 +209,14 @@ func (p *TykProvider) Configure(ctx context.Context, req provider.ConfigureReque
 }
 
 func resolvePlane(u, tok types.String, pc planeConfig) planeConfig {
+	if u.IsUnknown() || tok.IsUnknown() {
+		// Known only after apply: never fall back to the environment, which
+		// could point at another installation.
+		pc.unknown = true
+		return pc
+	}
 	pc.url = os.Getenv(pc.urlEnv)
 	pc.token = os.Getenv(pc.tokenEnv)
-	if u.IsUnknown() || tok.IsUnknown() {
-		pc.unknown = true
-	}
 	if !u.IsNull() && !u.IsUnknown() {
 		pc.url = u.ValueString()
 	}

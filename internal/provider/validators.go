@@ -25,7 +25,7 @@ func (v httpURLValidator) ValidateString(ctx context.Context, req validator.Stri
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid URL",
-			fmt.Sprintf("%q is not an absolute http:// or https:// URL.", s))
+			fmt.Sprintf("%s: %q is not an absolute http:// or https:// URL.", req.Path, s))
 	}
 }
 
@@ -44,6 +44,6 @@ func (v durationValidator) ValidateString(ctx context.Context, req validator.Str
 	d, err := time.ParseDuration(req.ConfigValue.ValueString())
 	if err != nil || d <= 0 {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
-			fmt.Sprintf("%q is not a positive Go duration such as \"30s\" or \"2m\".", req.ConfigValue.ValueString()))
+			fmt.Sprintf("%s: %q is not a positive Go duration such as \"30s\" or \"2m\".", req.Path, req.ConfigValue.ValueString()))
 	}
 }

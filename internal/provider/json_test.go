@@ -1,0 +1,5 @@
+package provider_test
+
+import "encoding/json"
+
+var jsonMarshal = json.Marshal

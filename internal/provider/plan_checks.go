@@ -1,0 +1,55 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/tykdcr/terraform-provider-tyk/internal/client"
+	"github.com/tykdcr/terraform-provider-tyk/internal/client/dashboard"
+)
+
+// Plan-time reference checks. Each runs only when the value is known at
+// plan time and the plane is configured, and reports an error only when the
+// API answers that the object does not exist; anything else is left to
+// apply time.
+
+func known64(v types.Int64) bool   { return !v.IsNull() && !v.IsUnknown() }
+func knownStr(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
+
+// mustExist adds an attribute error when get reports 404.
+func mustExist(diags *diag.Diagnostics, attr path.Path, what string, id any, get func() error) {
+	if err := get(); client.IsNotFound(err) {
+		diags.AddAttributeError(attr, what+" not found",
+			fmt.Sprintf("%s %v (%s) does not exist. Check the id, or reference the resource that creates it.", what, id, attr))
+	}
+}
+
+// checkPolicyShape verifies, for Dashboard-first products and plans, that
+// the policy exists and is partitioned the way the Portal imports it.
+func checkPolicyShape(ctx context.Context, d *dashboard.Client, policyID types.String, product bool, diags *diag.Diagnostics) {
+	if d == nil || !knownStr(policyID) {
+		return
+	}
+	p, err := d.GetPolicy(ctx, policyID.ValueString())
+	if client.IsNotFound(err) || client.StatusCode(err) == 400 {
+		diags.AddAttributeError(path.Root("policy_id"), "Policy not found",
+			fmt.Sprintf("Dashboard policy %s does not exist. Use the id of a tyk_policy (its _id).", policyID.ValueString()))
+		return
+	}
+	if err != nil {
+		return
+	}
+	pt := p.Partitions
+	switch {
+	case product && !(pt.ACL && !pt.Quota && !pt.RateLimit):
+		diags.AddAttributeError(path.Root("policy_id"), "Policy is not an API product policy",
+			fmt.Sprintf("Policy %q must be partitioned with only the ACL partition (partitions = { acl = true }) for the Portal to import it as an API product.", p.Name))
+	case !product && !((pt.Quota || pt.RateLimit) && !pt.ACL):
+		diags.AddAttributeError(path.Root("policy_id"), "Policy is not a plan policy",
+			fmt.Sprintf("Policy %q must be partitioned with rate_limit and/or quota and without acl for the Portal to import it as a plan.", p.Name))
+	}
+}
