@@ -43,7 +43,7 @@ done
 step "guides/import: create objects outside Terraform, then import them"
 api_id=0123456789abcdef0123456789abcdef
 jwks_b64=$(printf '%s' "https://idp.example.com/.well-known/jwks.json" | base64 -w0)
-dash() { curl -fsS -H "Authorization: demo-dashboard-token" -H 'Content-Type: application/json' "$@"; }
+dash() { curl -fsS -H "Authorization: $dash_token" -H 'Content-Type: application/json' "$@"; }
 dash -X POST "$dashboard_url/api/apis" -d '{"api_definition":{"api_id":"'$api_id'","name":"Payments API","active":true,
   "use_keyless":false,"enable_jwt":true,"jwt_signing_method":"rsa","jwt_source":"'"$jwks_b64"'","jwt_identity_base_field":"sub",
   "jwt_policy_field_name":"pol","jwt_scope_claim_name":"scope","scopes":{"jwt":{"scope_claim_name":"scope","scope_to_policy":{}}},
@@ -56,7 +56,7 @@ dash "$dashboard_url/api/apis/$api_id" | python3 -c '
 import json,sys; w=json.load(sys.stdin); d=w["api_definition"]; p=sys.argv[1]
 d["jwt_scope_to_policy_mapping"]={"product_payments":p}; d["scopes"]["jwt"]["scope_to_policy"]={"product_payments":p}
 print(json.dumps({"api_definition":d}))' "$policy_id" | dash -X PUT "$dashboard_url/api/apis/$api_id" -d @- >/dev/null
-oauth_id=$(curl -fsS -H "Authorization: demo-portal-token" -H 'Content-Type: application/json' -X POST "$portal_url/portal-api/oauth-providers" \
+oauth_id=$(curl -fsS -H "Authorization: $portal_token" -H 'Content-Type: application/json' -X POST "$portal_url/portal-api/oauth-providers" \
   -d '{"Name":"Keycloak","Type":"Keycloak","WellKnownURL":"https://keycloak.example.com/realms/dcr/.well-known/openid-configuration","SSLInsecureSkipVerify":false}' | json 'd["ID"]')
 cp -r "$root/examples/guides/import" "$work/import"
 export TF_VAR_api_id=$api_id TF_VAR_policy_id=$policy_id TF_VAR_oauth_provider_id=$oauth_id

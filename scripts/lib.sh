@@ -7,6 +7,8 @@
 terraform_bin=${TERRAFORM:-$(command -v terraform || echo "$root/bin/tofu")}
 current="start"
 pids=()
+dash_token=${DASH_TOKEN:-demo-dashboard-token}
+portal_token=${PORTAL_TOKEN:-demo-portal-token}
 
 step() { current="$*"; printf '\n==> %s\n' "$*"; }
 cleanup() {
@@ -62,8 +64,8 @@ YML
 
 start_sandbox() {
   step "Starting the Tyk sandbox (emulated Dashboard API, Portal admin API, gateway)"
-  "$root/bin/tyk-sandbox" -dashboard-addr 127.0.0.1:0 -dashboard-token demo-dashboard-token \
-    -portal-addr 127.0.0.1:0 -portal-token demo-portal-token -gateway-addr 127.0.0.1:0 -echo-addr 127.0.0.1:0 >"$work/sandbox.log" 2>&1 &
+  "$root/bin/tyk-sandbox" -dashboard-addr 127.0.0.1:0 -dashboard-token "$dash_token" \
+    -portal-addr 127.0.0.1:0 -portal-token "$portal_token" -gateway-addr 127.0.0.1:0 -echo-addr 127.0.0.1:0 >"$work/sandbox.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 100); do grep -q '^spec-validation ' "$work/sandbox.log" 2>/dev/null && break; sleep 0.1; done
   dashboard_url=$(awk '/^dashboard /{print $2}' "$work/sandbox.log")
@@ -84,9 +86,9 @@ provider_installation {
 }
 RC
   export TF_CLI_CONFIG_FILE="$work/terraformrc" TF_IN_AUTOMATION=1
-  export TYK_DASHBOARD_URL="$dashboard_url" TYK_DASHBOARD_TOKEN=demo-dashboard-token
-  export TYK_PORTAL_URL="$portal_url" TYK_PORTAL_TOKEN=demo-portal-token
-  export TF_VAR_dashboard_url="$dashboard_url" TF_VAR_dashboard_secret=demo-dashboard-token
+  export TYK_DASHBOARD_URL="$dashboard_url" TYK_DASHBOARD_TOKEN="$dash_token"
+  export TYK_PORTAL_URL="$portal_url" TYK_PORTAL_TOKEN="$portal_token"
+  export TF_VAR_dashboard_url="$dashboard_url" TF_VAR_dashboard_secret="$dash_token"
   export TF_VAR_well_known_url="$hydra_public/.well-known/openid-configuration"
   export TF_VAR_jwks_url="$hydra_public/.well-known/jwks.json"
   export TF_VAR_upstream_url="$echo_url"

@@ -50,6 +50,13 @@ variable "well_known_url" {
   default     = "http://127.0.0.1:4444/.well-known/openid-configuration"
 }
 
+variable "initial_access_token" {
+  description = "The IdP's initial access token for client registration, if it requires one (Hydra does not)."
+  type        = string
+  sensitive   = true
+  default     = null
+}
+
 variable "scope_claim_name" {
   description = "The JWT claim holding the scopes: \"scope\" (Keycloak), \"scp\" (Okta, and Ory Hydra by default)."
   type        = string
@@ -151,6 +158,9 @@ resource "tyk_portal_oauth_provider" "idp" {
   name           = "Ory Hydra"
   type           = "Other"
   well_known_url = var.well_known_url
+  # Write-only: sent to the Portal, never stored in plan or state.
+  registration_access_token_wo         = var.initial_access_token
+  registration_access_token_wo_version = 1
 }
 
 # ... and its client types: a confidential machine client and a web app.
