@@ -149,6 +149,23 @@ resource "tyk_portal_plan" "free" {
 					return nil
 				},
 			},
+			{
+				// DCR disabled on the product outside Terraform: drift, repaired.
+				PreConfig: func() {
+					for _, p := range sb.Store.Products.List() {
+						if p["Name"] == name+"-product" {
+							sb.Store.Products.Update(fmt.Sprint(p["ID"]), func(d map[string]any) { d["DCREnabled"] = false })
+						}
+					}
+				},
+				Config: cfg(name+"_gold", 20),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("tyk_portal_product.payments", plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("tyk_portal_product.payments", tfjsonpath.New("dcr_enabled"), knownvalue.Bool(true)),
+				},
+			},
 			{ResourceName: "tyk_portal_product.payments", ImportState: true, ImportStateVerify: true},
 			{ResourceName: "tyk_portal_plan.free", ImportState: true, ImportStateVerify: true},
 			{
