@@ -104,6 +104,9 @@ func (r *APIScopeMappingResource) ModifyPlan(ctx context.Context, req resource.M
 		var state scopeMappingModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		if state.APIID.Equal(plan.APIID) {
+			if state.ScopeToPolicy.Equal(plan.ScopeToPolicy) {
+				return // unchanged: nothing to check, no request
+			}
 			owned = mapOf(ctx, state.ScopeToPolicy, &resp.Diagnostics)
 		}
 	}

@@ -17,7 +17,7 @@ import (
 type badInputFixture struct {
 	apiID, aclPolicy, otherPolicy, limitsPolicy string
 	apiProvider, otherIdP, oktaIdP, product     string
-	plan, user, dcrProduct                       string
+	plan, user, dcrProduct                      string
 }
 
 func seedBadInput(t *testing.T, sb *sandbox.Sandbox) badInputFixture {
@@ -152,8 +152,8 @@ func TestAccBadInput(t *testing.T) {
 			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
-					Config:      c.config,
-					PlanOnly:    true,
+					Config:   c.config,
+					PlanOnly: true,
 					// The attribute is named on the quoted configuration line or,
 					// when it is absent or nested, in the diagnostic's detail.
 					ExpectError: regexp.MustCompile(`(?s)` + regexp.QuoteMeta(c.summary) + `.*\b` + regexp.QuoteMeta(c.attr) + `\b`),

@@ -396,36 +396,24 @@ func (r *PortalAppAccessResource) waitForCredential(ctx context.Context, p *port
 }
 
 // tokenEndpoint finds the IdP's token endpoint through the client type's
-// OAuth provider.
+// OAuth provider (both lookups are cached for the apply).
 func (r *PortalAppAccessResource) tokenEndpoint(ctx context.Context, p *portal.Client, m *appAccessModel, diags *diag.Diagnostics) {
 	m.TokenEndpoint = types.StringValue("")
 	ctID := m.ClientTypeID.ValueInt64()
 	if ctID == 0 {
 		return
 	}
-	providers, err := p.ListOAuthProviders(ctx)
+	wellKnown, err := p.WellKnownURLOfClientType(ctx, ctID)
 	if err != nil {
-		diags.AddWarning("Token endpoint unknown", "Listing OAuth2.0 providers failed: "+err.Error())
+		diags.AddWarning("Token endpoint unknown", "Finding the client type's OAuth2.0 provider failed: "+err.Error())
 		return
 	}
-	for _, prov := range providers {
-		full, err := p.GetOAuthProvider(ctx, prov.ID)
-		if err != nil {
-			continue
-		}
-		for _, ct := range full.ClientTypes {
-			if ct.ID != ctID {
-				continue
-			}
-			disc, err := oidc.Discover(ctx, full.WellKnownURL, r.idpOptions())
-			if err != nil {
-				diags.AddWarning("Token endpoint unknown", fmt.Sprintf("Reading the IdP's discovery document %s failed: %s", full.WellKnownURL, err))
-				return
-			}
-			m.TokenEndpoint = types.StringValue(disc.TokenEndpoint)
-			return
-		}
+	disc, err := oidc.Discover(ctx, wellKnown, r.idpOptions())
+	if err != nil {
+		diags.AddWarning("Token endpoint unknown", fmt.Sprintf("Reading the IdP's discovery document %s failed: %s", wellKnown, err))
+		return
 	}
+	m.TokenEndpoint = types.StringValue(disc.TokenEndpoint)
 }
 
 // read refreshes the model from the Portal (and the IdP); it returns false

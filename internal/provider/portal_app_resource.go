@@ -87,9 +87,12 @@ func (r *PortalAppResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	if req.Plan.Raw.IsNull() || r.data == nil || r.data.portal == nil {
 		return
 	}
-	var plan appModel
+	var plan, state appModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !known64(plan.UserID) {
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	}
+	if resp.Diagnostics.HasError() || !known64(plan.UserID) || plan.UserID.Equal(state.UserID) {
 		return
 	}
 	mustExist(&resp.Diagnostics, path.Root("user_id"), "Portal user", plan.UserID.ValueInt64(), func() error {

@@ -153,8 +153,14 @@ func (r *PortalClientTypeResource) ModifyPlan(ctx context.Context, req resource.
 	if req.Plan.Raw.IsNull() || r.data == nil || r.data.portal == nil {
 		return
 	}
-	var plan clientTypeModel
+	var plan, state clientTypeModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if plan.OktaAppType.Equal(state.OktaAppType) && plan.GrantTypes.Equal(state.GrantTypes) && plan.ResponseTypes.Equal(state.ResponseTypes) {
+			return // nothing that depends on the provider's type changed
+		}
+	}
 	if resp.Diagnostics.HasError() || plan.OAuthProviderID.IsUnknown() {
 		return
 	}

@@ -106,32 +106,7 @@ func setInt64s(ctx context.Context, s types.Set, diags *diag.Diagnostics) []int6
 
 // catalogueIDs maps the catalogue names a GET returns back to ids.
 func catalogueIDs(ctx context.Context, p *portal.Client, names []string) ([]int64, error) {
-	ids := []int64{}
-	if len(names) == 0 {
-		return ids, nil
-	}
-	all, err := p.ListCatalogues(ctx)
-	if err != nil {
-		return nil, err
-	}
-	byName := map[string]int64{}
-	for _, c := range all {
-		byName[c.Name] = c.ID
-	}
-	for _, n := range names {
-		id, ok := byName[n]
-		if !ok {
-			var num int64
-			if _, err := fmt.Sscan(n, &num); err == nil {
-				id, ok = num, true // already an id
-			}
-		}
-		if !ok {
-			return nil, fmt.Errorf("catalogue %q not found", n)
-		}
-		ids = append(ids, id)
-	}
-	return ids, nil
+	return p.CatalogueIDs(ctx, names)
 }
 
 func csvOf(items []string) string { return strings.Join(items, ",") }

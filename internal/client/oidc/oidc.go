@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"sync"
+	"time"
 
 	"github.com/tykdcr/terraform-provider-tyk/internal/client"
 )
@@ -51,9 +53,32 @@ func transport(rawURL string, opts Options) (*client.Client, string, error) {
 	return c, path, nil
 }
 
+type cached struct {
+	doc *Discovery
+	at  time.Time
+}
+
+var discoveryCache sync.Map // well-known URL → cached
+
+// DiscoveryTTL bounds how long a discovery document is reused.
+const DiscoveryTTL = 5 * time.Minute
+
 // Discover fetches an OpenID Connect discovery document from its full URL
-// (Tyk takes the well-known URL, not the issuer).
+// (Tyk takes the well-known URL, not the issuer). Documents are reused for
+// DiscoveryTTL, so an apply of many accesses reads each IdP's once.
 func Discover(ctx context.Context, wellKnownURL string, opts Options) (*Discovery, error) {
+	if c, ok := discoveryCache.Load(wellKnownURL); ok && time.Since(c.(cached).at) < DiscoveryTTL {
+		d := *c.(cached).doc
+		return &d, nil
+	}
+	d, err := discover(ctx, wellKnownURL, opts)
+	if err == nil {
+		discoveryCache.Store(wellKnownURL, cached{doc: d, at: time.Now()})
+	}
+	return d, err
+}
+
+func discover(ctx context.Context, wellKnownURL string, opts Options) (*Discovery, error) {
 	c, p, err := transport(wellKnownURL, opts)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package portal
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 )
@@ -148,4 +149,36 @@ func (p *Client) DeleteClientType(ctx context.Context, providerID, id int64, for
 		q = url.Values{"force": {"true"}}
 	}
 	return p.do(ctx, http.MethodDelete, idPath(clientTypesPath(providerID), id), q, nil, nil)
+}
+
+// WellKnownURLOfClientType returns the well-known URL of the OAuth provider
+// a client type belongs to (the API addresses client types below their
+// provider, so this lists providers; the answer is cached per client).
+func (p *Client) WellKnownURLOfClientType(ctx context.Context, clientTypeID int64) (string, error) {
+	p.wkMu.Lock()
+	defer p.wkMu.Unlock()
+	if u, ok := p.wellKnown[clientTypeID]; ok {
+		return u, nil
+	}
+	providers, err := p.ListOAuthProviders(ctx)
+	if err != nil {
+		return "", err
+	}
+	if p.wellKnown == nil {
+		p.wellKnown = map[int64]string{}
+	}
+	for _, prov := range providers {
+		full, err := p.GetOAuthProvider(ctx, prov.ID)
+		if err != nil {
+			return "", err
+		}
+		for _, ct := range full.ClientTypes {
+			p.wellKnown[ct.ID] = full.WellKnownURL
+		}
+	}
+	u, ok := p.wellKnown[clientTypeID]
+	if !ok {
+		return "", fmt.Errorf("no OAuth2.0 provider has client type %d", clientTypeID)
+	}
+	return u, nil
 }

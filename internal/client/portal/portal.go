@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/tykdcr/terraform-provider-tyk/internal/client"
 )
@@ -25,6 +26,14 @@ const PerPage = 100
 // Client talks to one Portal.
 type Client struct {
 	c *client.Client
+
+	catMu      sync.Mutex
+	catalogues map[string]int64
+
+	syncLocks sync.Map // provider id → *sync.Mutex
+
+	wkMu      sync.Mutex
+	wellKnown map[int64]string // client type id → its OAuth provider's well-known URL
 }
 
 // New wraps a transport whose base URL ends in /portal-api.

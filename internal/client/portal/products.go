@@ -3,6 +3,7 @@ package portal
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 
 	"github.com/tykdcr/terraform-provider-tyk/internal/client"
@@ -177,4 +178,44 @@ type Catalogue struct {
 // ListCatalogues lists catalogues (to map GET's names back to ids).
 func (p *Client) ListCatalogues(ctx context.Context) ([]Catalogue, error) {
 	return listAll(ctx, p, "/catalogues", decodeArray[Catalogue])
+}
+
+// CatalogueIDs maps catalogue names, as product and plan GETs return them,
+// back to ids. The catalogue list is cached for the life of the client and
+// listed again only when a name is unknown, so a refresh of many products
+// costs one list, not one per product.
+func (p *Client) CatalogueIDs(ctx context.Context, names []string) ([]int64, error) {
+	ids := []int64{}
+	if len(names) == 0 {
+		return ids, nil
+	}
+	p.catMu.Lock()
+	defer p.catMu.Unlock()
+	for refreshed := false; ; refreshed = true {
+		ids = ids[:0]
+		missing := ""
+		for _, n := range names {
+			if id, ok := p.catalogues[n]; ok {
+				ids = append(ids, id)
+			} else if num, err := strconv.ParseInt(n, 10, 64); err == nil {
+				ids = append(ids, num) // already an id
+			} else {
+				missing = n
+			}
+		}
+		if missing == "" {
+			return ids, nil
+		}
+		if refreshed {
+			return nil, fmt.Errorf("catalogue %q not found", missing)
+		}
+		all, err := p.ListCatalogues(ctx)
+		if err != nil {
+			return nil, err
+		}
+		p.catalogues = map[string]int64{}
+		for _, c := range all {
+			p.catalogues[c.Name] = c.ID
+		}
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"sync"
 )
 
 // APIProvider is the Portal's connection to a Tyk Dashboard ("Providers").
@@ -126,8 +127,13 @@ func (p *Client) DeleteAPIProvider(ctx context.Context, id int64) error {
 }
 
 // SynchronizeAPIProvider imports the Dashboard's tagged partitioned policies
-// as products and plans.
+// as products and plans. Synchronizations of one provider are serialized
+// within this process (the product and plan resources of one apply would
+// otherwise start them together).
 func (p *Client) SynchronizeAPIProvider(ctx context.Context, id int64) error {
+	mu, _ := p.syncLocks.LoadOrStore(id, &sync.Mutex{})
+	mu.(*sync.Mutex).Lock()
+	defer mu.(*sync.Mutex).Unlock()
 	return p.do(ctx, http.MethodPut, idPath(providersPath, id)+"/synchronize", nil, nil, nil)
 }
 

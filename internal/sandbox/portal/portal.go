@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox/faults"
@@ -28,8 +29,9 @@ type Options struct {
 }
 
 type server struct {
-	st   *store.Store
-	opts Options
+	st     *store.Store
+	opts   Options
+	syncMu sync.Mutex
 }
 
 // Handler returns the Portal handler.

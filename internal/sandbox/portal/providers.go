@@ -127,6 +127,10 @@ func (s *server) synchronize(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	// One synchronization at a time: concurrent ones would import the same
+	// policy twice.
+	s.syncMu.Lock()
+	defer s.syncMu.Unlock()
 	conn, err := newDashConn(prov)
 	if err != nil {
 		statusWithErrors(w, fmt.Sprintf("Failed to sync provider %s: %v", prov["Name"], err))
