@@ -16,6 +16,7 @@ import (
 
 // Hydra is a running Ory Hydra v2.3.0 (the real IdP of the DCR tests).
 type Hydra struct {
+	Port         int    // the public listener's own port
 	PublicURL    string // issuer, token and registration endpoints
 	AdminURL     string // admin API (no auth): client assertions
 	WellKnownURL string
@@ -46,7 +47,12 @@ func freePort() (int, error) {
 // StartHydra starts Hydra with an in-memory database, dynamic client
 // registration on, registration_endpoint advertised and JWT access tokens
 // (scopes in the `scp` array claim, Hydra's default).
-func StartHydra() (*Hydra, error) {
+func StartHydra() (*Hydra, error) { return StartHydraBehind("") }
+
+// StartHydraBehind starts Hydra announcing publicURL (a proxy in front of
+// it, e.g. one that counts requests) as its issuer and public URL; "" means
+// its own address.
+func StartHydraBehind(publicURL string) (*Hydra, error) {
 	bin := HydraBinary()
 	if _, err := os.Stat(bin); err != nil {
 		return nil, fmt.Errorf("hydra binary %s not found: run `make hydra` (tests that need the IdP depend on it)", bin)
@@ -64,6 +70,9 @@ func StartHydra() (*Hydra, error) {
 		return nil, err
 	}
 	public := fmt.Sprintf("http://127.0.0.1:%d", pub)
+	if publicURL != "" {
+		public = strings.TrimRight(publicURL, "/")
+	}
 	cfg := fmt.Sprintf(`dsn: memory
 log:
   level: warn
@@ -73,6 +82,7 @@ serve:
 urls:
   self:
     issuer: %s/
+    public: %s/
 secrets:
   system: ["acceptance-test-system-secret-0123456789"]
 oidc:
@@ -84,7 +94,7 @@ webfinger:
     client_registration_url: %s/oauth2/register
 strategies:
   access_token: jwt
-`, pub, adm, public, public)
+`, pub, adm, public, public, public)
 	cfgPath := filepath.Join(dir, "hydra.yml")
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 		return nil, err
@@ -99,6 +109,7 @@ strategies:
 		return nil, fmt.Errorf("starting hydra: %w", err)
 	}
 	h := &Hydra{
+		Port:      pub,
 		PublicURL: public, AdminURL: fmt.Sprintf("http://127.0.0.1:%d", adm),
 		WellKnownURL: public + "/.well-known/openid-configuration", JWKSURL: public + "/.well-known/jwks.json",
 		cmd: cmd, dir: dir, log: logf,
