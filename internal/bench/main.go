@@ -109,9 +109,26 @@ func gitRev(root string) string {
 	return strings.TrimSpace(string(b))
 }
 
+// flush writes the report so far, so a late failure keeps the numbers.
+func (e *env) flush() { _ = os.WriteFile(*out, []byte(e.report.String()), 0o644) }
+
+// teardown destroys a scenario; a failure is reported, not fatal.
+func (e *env) teardown(dir string) {
+	if _, _, err := e.tfErr(dir, "destroy", "-auto-approve", "-input=false", "-parallelism=20"); err != nil {
+		fmt.Fprintf(e.report, "(teardown of %s failed: %v)\n\n", filepath.Base(dir), err)
+		e.flush()
+	}
+}
+
 // tf runs terraform in dir with the freshly built provider; it returns the
 // wall time and the peak RSS of the provider processes it started.
 func (e *env) tf(dir string, args ...string) (time.Duration, int64) {
+	took, rss, err := e.tfErr(dir, args...)
+	check(err)
+	return took, rss
+}
+
+func (e *env) tfErr(dir string, args ...string) (time.Duration, int64, error) {
 	rc := filepath.Join(e.work, "terraformrc")
 	check(os.WriteFile(rc, []byte(fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"tykdcr/tyk\" = %q\n  }\n  direct {}\n}\n", filepath.Join(e.root, "bin"))), 0o644))
 	cmd := exec.Command(*terraform, append([]string{"-chdir=" + dir}, args...)...)
@@ -134,9 +151,9 @@ func (e *env) tf(dir string, args ...string) (time.Duration, int64) {
 	wg.Wait()
 	if err != nil {
 		b, _ := os.ReadFile(filepath.Join(e.work, "terraform.out"))
-		check(fmt.Errorf("terraform %v: %v\n%s", args, err, tailStr(string(b), 3000)))
+		return took, peak.Load(), fmt.Errorf("terraform %v: %v\n%s", args, err, tailStr(string(b), 3000))
 	}
-	return took, peak.Load()
+	return took, peak.Load(), nil
 }
 
 func tailStr(s string, n int) string {
@@ -363,7 +380,8 @@ func (e *env) refresh(n int) {
 		fmt.Fprintf(e.report, "    %-51s %8d\n", k, other[k])
 	}
 	fmt.Fprintln(e.report)
-	e.tf(d, "destroy", "-auto-approve", "-input=false", "-parallelism=20")
+	e.flush()
+	e.teardown(d)
 }
 
 func (e *env) parallelApply(n int) {
@@ -408,5 +426,6 @@ resource "tyk_portal_app_access" "many" {
 	fmt.Fprintf(e.report, "ideal (requests x %s / 10)                   %s\n", *latency, ideal.Round(time.Millisecond))
 	fmt.Fprintf(e.report, "ratio (target <= 1.25)                         %.2f\n", float64(took)/float64(ideal))
 	fmt.Fprintf(e.report, "provider peak RSS (target < 80 MB)             %.1f MB\n", float64(rss)/(1<<20))
-	e.tf(d, "destroy", "-auto-approve", "-input=false", "-parallelism=20")
+	e.flush()
+	e.teardown(d)
 }

@@ -53,3 +53,31 @@ func checkPolicyShape(ctx context.Context, d *dashboard.Client, policyID types.S
 			fmt.Sprintf("Policy %q must be partitioned with rate_limit and/or quota and without acl for the Portal to import it as a plan.", p.Name))
 	}
 }
+
+// offeringPlanChecks are the plan-time checks products and plans share: on
+// create, the API provider exists and a Dashboard-first policy has the
+// shape the Portal imports; when scopes change, no other product or plan
+// uses them.
+func offeringPlanChecks(ctx context.Context, data *providerData, kind string, creating bool,
+	providerID types.Int64, policyID types.String, scopes, priorScopes types.Set, priorID types.Int64,
+) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if creating {
+		if known64(providerID) {
+			mustExist(&diags, path.Root("provider_id"), "API provider", providerID.ValueInt64(), func() error {
+				_, err := data.portal.GetAPIProvider(ctx, providerID.ValueInt64())
+				return err
+			})
+		}
+		checkPolicyShape(ctx, data.dashboard, policyID, kind == "product", &diags)
+	}
+	if diags.HasError() || scopes.IsUnknown() || scopes.Equal(priorScopes) {
+		return diags
+	}
+	self := int64(-1)
+	if !priorID.IsNull() {
+		self = priorID.ValueInt64()
+	}
+	diags.Append(checkScopesFree(ctx, data.portal, setStrings(ctx, scopes, &diags), kind, self, path.Root("scopes"))...)
+	return diags
+}

@@ -162,23 +162,8 @@ func (r *PortalPlanResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if req.State.Raw.IsNull() {
-		if known64(plan.ProviderID) {
-			mustExist(&resp.Diagnostics, path.Root("provider_id"), "API provider", plan.ProviderID.ValueInt64(), func() error {
-				_, err := r.data.portal.GetAPIProvider(ctx, plan.ProviderID.ValueInt64())
-				return err
-			})
-		}
-		checkPolicyShape(ctx, r.data.dashboard, plan.PolicyID, false, &resp.Diagnostics)
-	}
-	if resp.Diagnostics.HasError() || plan.Scopes.IsUnknown() || plan.Scopes.Equal(state.Scopes) {
-		return
-	}
-	self := int64(-1)
-	if !state.ID.IsNull() {
-		self = state.ID.ValueInt64()
-	}
-	resp.Diagnostics.Append(checkScopesFree(ctx, r.data.portal, setStrings(ctx, plan.Scopes, &resp.Diagnostics), "plan", self, path.Root("scopes"))...)
+	resp.Diagnostics.Append(offeringPlanChecks(ctx, r.data, "plan", req.State.Raw.IsNull(),
+		plan.ProviderID, plan.PolicyID, plan.Scopes, state.Scopes, state.ID)...)
 }
 
 func optFloat(v types.Float64) *float64 {

@@ -154,23 +154,8 @@ func (r *PortalProductResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if req.State.Raw.IsNull() {
-		if known64(plan.ProviderID) {
-			mustExist(&resp.Diagnostics, path.Root("provider_id"), "API provider", plan.ProviderID.ValueInt64(), func() error {
-				_, err := r.data.portal.GetAPIProvider(ctx, plan.ProviderID.ValueInt64())
-				return err
-			})
-		}
-		checkPolicyShape(ctx, r.data.dashboard, plan.PolicyID, true, &resp.Diagnostics)
-	}
-	if resp.Diagnostics.HasError() || plan.Scopes.IsUnknown() || plan.Scopes.Equal(state.Scopes) {
-		return
-	}
-	self := int64(-1)
-	if !state.ID.IsNull() {
-		self = state.ID.ValueInt64()
-	}
-	resp.Diagnostics.Append(checkScopesFree(ctx, r.data.portal, setStrings(ctx, plan.Scopes, &resp.Diagnostics), "product", self, path.Root("scopes"))...)
+	resp.Diagnostics.Append(offeringPlanChecks(ctx, r.data, "product", req.State.Raw.IsNull(),
+		plan.ProviderID, plan.PolicyID, plan.Scopes, state.Scopes, state.ID)...)
 }
 
 func (m *productModel) input(ctx context.Context, cur *portal.Product, diags *diag.Diagnostics) portal.ProductInput {

@@ -147,12 +147,8 @@ func (s *server) getOAuthProvider(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) updateOAuthProvider(w http.ResponseWriter, r *http.Request) {
-	k, ok := pathID(r, "id")
-	if ok {
-		_, ok = s.st.OAuthProviders.Get(k)
-	}
+	k, ok := s.providerFor(w, r)
 	if !ok {
-		onlyErrors(w, http.StatusNotFound, "OAuth2.0 provider not found")
 		return
 	}
 	in, err := decode(r)
@@ -178,12 +174,8 @@ func (s *server) updateOAuthProvider(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) deleteOAuthProvider(w http.ResponseWriter, r *http.Request) {
-	k, ok := pathID(r, "id")
-	if ok {
-		_, ok = s.st.OAuthProviders.Get(k)
-	}
+	k, ok := s.providerFor(w, r)
 	if !ok {
-		onlyErrors(w, http.StatusNotFound, "OAuth2.0 provider not found")
 		return
 	}
 	if r.URL.Query().Get("force") != "true" {

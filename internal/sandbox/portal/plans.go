@@ -166,15 +166,9 @@ func (s *server) deletePlan(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if ref := strField(d, "ReferenceID"); ref != "" {
-		if prov, ok := s.st.APIProviders.Get(key(int64Field(d, "ProviderID"))); ok {
-			if conn, err := newDashConn(prov); err == nil {
-				if err := conn.deletePolicy(ref); err != nil {
-					onlyErrors(w, http.StatusUnprocessableEntity, "deleting the plan's policy in the provider: "+err.Error())
-					return
-				}
-			}
-		}
+	if err := s.deletePolicyOf(d); err != nil {
+		onlyErrors(w, http.StatusUnprocessableEntity, "deleting the plan's policy in the provider: "+err.Error())
+		return
 	}
 	s.st.Plans.Delete(k)
 	statusOK(w)

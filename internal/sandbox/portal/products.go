@@ -249,15 +249,9 @@ func (s *server) deleteProduct(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if ref := strField(d, "ReferenceID"); ref != "" {
-		if prov, ok := s.st.APIProviders.Get(key(int64Field(d, "ProviderID"))); ok {
-			if conn, err := newDashConn(prov); err == nil {
-				if err := conn.deletePolicy(ref); err != nil {
-					onlyErrors(w, http.StatusUnprocessableEntity, "deleting the product's policy in the provider: "+err.Error())
-					return
-				}
-			}
-		}
+	if err := s.deletePolicyOf(d); err != nil {
+		onlyErrors(w, http.StatusUnprocessableEntity, "deleting the product's policy in the provider: "+err.Error())
+		return
 	}
 	s.st.Products.Delete(k)
 	statusOK(w)
@@ -387,4 +381,21 @@ func sameAPIs(a, b any) bool {
 		return out
 	}
 	return slices.Equal(ids(a), ids(b))
+}
+
+// deletePolicyOf deletes the Dashboard policy behind a product or plan.
+func (s *server) deletePolicyOf(d store.Doc) error {
+	ref := strField(d, "ReferenceID")
+	if ref == "" {
+		return nil
+	}
+	prov, ok := s.st.APIProviders.Get(key(int64Field(d, "ProviderID")))
+	if !ok {
+		return nil
+	}
+	conn, err := newDashConn(prov)
+	if err != nil {
+		return nil
+	}
+	return conn.deletePolicy(ref)
 }
