@@ -103,12 +103,13 @@ func (c *idpClient) remove(clientURI, token string) error {
 	if err != nil {
 		return err
 	}
-	resp.Body.Close()
+	defer resp.Body.Close()
 	switch resp.StatusCode {
 	case http.StatusNoContent, http.StatusOK, http.StatusNotFound, http.StatusUnauthorized:
 		return nil // gone already (7592 answers 401 for an unknown client)
 	}
-	return fmt.Errorf("deleting the client in the identity provider: HTTP %d", resp.StatusCode)
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+	return fmt.Errorf("deleting the client in the identity provider: HTTP %d %s", resp.StatusCode, strings.TrimSpace(string(body)))
 }
 
 func csvList(s string) []string {
