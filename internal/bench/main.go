@@ -84,6 +84,9 @@ func main() {
 	fmt.Fprintf(e.report, "terraform-provider-tyk benchmark, %s\n", time.Now().UTC().Format(time.RFC3339))
 	fmt.Fprintf(e.report, "commit: %s\n\n", gitRev(root))
 	for _, s := range strings.Split(*sizes, ",") {
+		if strings.TrimSpace(s) == "" {
+			continue
+		}
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		check(err)
 		e.refresh(n)
@@ -416,7 +419,9 @@ resource "tyk_portal_app_access" "many" {
 	// the sandbox and Hydra share this machine's cores).
 	e.tf(d, "apply", "-auto-approve", "-input=false", "-target=tyk_portal_app.many")
 	baseline, _ := e.tf(d, "apply", "-auto-approve", "-input=false", "-parallelism=10")
-	e.tf(d, "destroy", "-auto-approve", "-input=false", "-parallelism=20", "-target=tyk_portal_app_access.many")
+	if _, _, err := e.tfErr(d, "destroy", "-auto-approve", "-input=false", "-parallelism=20", "-target=tyk_portal_app_access.many"); err != nil {
+		e.tf(d, "destroy", "-auto-approve", "-input=false", "-parallelism=20", "-target=tyk_portal_app_access.many")
+	}
 	check(e.sb.Faults.Set([]faults.Rule{{UserAgent: "^terraform-provider-tyk/", Kind: faults.Latency, Delay: *latency, Rate: 1}}))
 	e.sb.Store.ResetRequests()
 	took, rss := e.tf(d, "apply", "-auto-approve", "-input=false", "-parallelism=10")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"sort"
 	"strconv"
@@ -534,9 +535,26 @@ func (r *PortalAppAccessResource) Delete(ctx context.Context, req resource.Delet
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := p.RevokeAccessRequest(ctx, state.AppID.ValueInt64(), state.ID.ValueInt64()); err != nil && !client.IsNotFound(err) {
-		resp.Diagnostics.AddError("Could not revoke the access request", err.Error())
+	// Revoking makes the Portal delete the client in the IdP; an IdP that
+	// is briefly busy (a 422 from the Portal, or a 5xx) gets a few more tries,
+	// which is safe because the delete is idempotent.
+	var err error
+	for attempt, wait := 0, 500*time.Millisecond; attempt < 4; attempt, wait = attempt+1, wait*2 {
+		err = p.RevokeAccessRequest(ctx, state.AppID.ValueInt64(), state.ID.ValueInt64())
+		if err == nil || client.IsNotFound(err) {
+			return
+		}
+		if code := client.StatusCode(err); code != http.StatusUnprocessableEntity && code < 500 {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			attempt = 4
+		case <-time.After(wait):
+		}
 	}
+	resp.Diagnostics.AddError("Could not revoke the access request",
+		err.Error()+"\nThe Portal could not delete the client in the identity provider; run the destroy again once the IdP is reachable.")
 }
 
 // ImportState takes `<app_id>/<access_request_id>`.
