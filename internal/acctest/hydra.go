@@ -221,12 +221,17 @@ var (
 	hydraErr  error
 )
 
-// SharedHydra starts (once) the Hydra the acceptance tests share.
+// SharedHydra starts (once) the Hydra the acceptance tests share. Outside
+// acceptance runs (TF_ACC unset) it skips the test, as resource.Test would.
 func SharedHydra(t interface {
 	Helper()
 	Fatalf(string, ...any)
+	Skip(...any)
 }) *Hydra {
 	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance tests need TF_ACC=1")
+	}
 	hydraOnce.Do(func() { hydra, hydraErr = StartHydra() })
 	if hydraErr != nil {
 		t.Fatalf("%v", hydraErr)

@@ -78,6 +78,6 @@ func offeringPlanChecks(ctx context.Context, data *providerData, kind string, cr
 	if !priorID.IsNull() {
 		self = priorID.ValueInt64()
 	}
-	diags.Append(checkScopesFree(ctx, data.portal, setStrings(ctx, scopes, &diags), kind, self, path.Root("scopes"))...)
+	diags.Append(checkScopesFree(ctx, data, setStrings(ctx, scopes, &diags), kind, self, path.Root("scopes"))...)
 	return diags
 }

@@ -267,7 +267,7 @@ func (r *PortalProductResource) Create(ctx context.Context, req resource.CreateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(checkScopesFree(ctx, p, setStrings(ctx, plan.Scopes, &resp.Diagnostics), "product", -1, path.Root("scopes"))...)
+	resp.Diagnostics.Append(checkScopesFree(ctx, r.data, setStrings(ctx, plan.Scopes, &resp.Diagnostics), "product", -1, path.Root("scopes"))...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -298,6 +298,7 @@ func (r *PortalProductResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 	r.refresh(ctx, p, &plan, &resp.Diagnostics)
+	r.data.scopes.record("product", plan.ID.ValueInt64(), plan.Name.ValueString(), setStrings(ctx, plan.Scopes, &resp.Diagnostics))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -340,7 +341,7 @@ func (r *PortalProductResource) Update(ctx context.Context, req resource.UpdateR
 		return
 	}
 	id := state.ID.ValueInt64()
-	resp.Diagnostics.Append(checkScopesFree(ctx, p, setStrings(ctx, plan.Scopes, &resp.Diagnostics), "product", id, path.Root("scopes"))...)
+	resp.Diagnostics.Append(checkScopesFree(ctx, r.data, setStrings(ctx, plan.Scopes, &resp.Diagnostics), "product", id, path.Root("scopes"))...)
 	cur, err := p.GetProduct(ctx, id)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not read Portal API product", err.Error())
@@ -361,6 +362,7 @@ func (r *PortalProductResource) Update(ctx context.Context, req resource.UpdateR
 	}
 	plan.ID = state.ID
 	r.refresh(ctx, p, &plan, &resp.Diagnostics)
+	r.data.scopes.record("product", id, plan.Name.ValueString(), setStrings(ctx, plan.Scopes, &resp.Diagnostics))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -372,6 +374,7 @@ func (r *PortalProductResource) Delete(ctx context.Context, req resource.DeleteR
 		return
 	}
 	id := state.ID.ValueInt64()
+	defer r.data.scopes.record("product", id, "", nil)
 	if state.PolicyID.IsNull() {
 		if err := p.DeleteProduct(ctx, id); err != nil && !client.IsNotFound(err) {
 			resp.Diagnostics.AddError("Could not delete Portal API product", err.Error())

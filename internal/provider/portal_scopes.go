@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -22,15 +23,27 @@ type scopeOwner struct {
 
 func (o scopeOwner) String() string { return fmt.Sprintf("API product %q (id %d)", o.name, o.id) }
 
-// portalScopeOwners maps every scope used by a product or plan to its owner.
-// The Portal requires scopes to be unique: the IdP client of an app carries
-// the union of its product and plan scopes, and the Gateway maps each scope
-// to exactly one policy.
-func portalScopeOwners(ctx context.Context, p *portal.Client) (map[string]scopeOwner, error) {
+// scopeIndex maps every scope used by a product or plan to its owner. The
+// Portal requires scopes to be unique: an app's IdP client carries the union
+// of its product and plan scopes, and the Gateway maps each scope to one
+// policy. The index is listed from the Portal once per provider process
+// and kept current with this process's own writes, so checking N products
+// costs one listing instead of N (changes others make during the same run
+// are seen on the next one).
+type scopeIndex struct {
+	mu     sync.Mutex
+	loaded bool
+	owners map[string]scopeOwner
+}
+
+func (x *scopeIndex) load(ctx context.Context, p *portal.Client) error {
+	if x.loaded {
+		return nil
+	}
 	owners := map[string]scopeOwner{}
 	products, err := p.ListProducts(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, pr := range products {
 		for _, s := range portal.ParseCSV(pr.Scopes) {
@@ -39,7 +52,7 @@ func portalScopeOwners(ctx context.Context, p *portal.Client) (map[string]scopeO
 	}
 	plans, err := p.ListPlans(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, pl := range plans {
 		scope := pl.JWTScope
@@ -53,23 +66,43 @@ func portalScopeOwners(ctx context.Context, p *portal.Client) (map[string]scopeO
 			owners[s] = scopeOwner{"plan", pl.ID, pl.Name}
 		}
 	}
-	return owners, nil
+	x.owners, x.loaded = owners, true
+	return nil
+}
+
+// record replaces the scopes owned by one product or plan (nil removes it).
+func (x *scopeIndex) record(kind string, id int64, name string, scopes []string) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if !x.loaded {
+		return
+	}
+	for s, o := range x.owners {
+		if o.kind == kind && o.id == id {
+			delete(x.owners, s)
+		}
+	}
+	for _, s := range scopes {
+		x.owners[s] = scopeOwner{kind, id, name}
+	}
 }
 
 // checkScopesFree reports scopes of self that another product or plan uses.
-func checkScopesFree(ctx context.Context, p *portal.Client, scopes []string, selfKind string, selfID int64, attr path.Path) diag.Diagnostics {
+func checkScopesFree(ctx context.Context, data *providerData, scopes []string, selfKind string, selfID int64, attr path.Path) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if len(scopes) == 0 {
 		return diags
 	}
-	owners, err := portalScopeOwners(ctx, p)
-	if err != nil {
+	x := &data.scopes
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if err := x.load(ctx, data.portal); err != nil {
 		diags.AddWarning("Scope uniqueness not checked", "Listing the Portal's products and plans failed: "+err.Error())
 		return diags
 	}
 	sort.Strings(scopes)
 	for _, s := range scopes {
-		o, taken := owners[s]
+		o, taken := x.owners[s]
 		if !taken || (o.kind == selfKind && o.id == selfID) {
 			continue
 		}

@@ -16,6 +16,8 @@ type providerData struct {
 	dashboard               *dashboard.Client
 	portal                  *portal.Client
 
+	scopes scopeIndex // product and plan scopes, for uniqueness checks
+
 	insecure  bool
 	timeout   time.Duration
 	retries   int
