@@ -118,7 +118,8 @@ func (r *PortalProductResource) Schema(_ context.Context, _ resource.SchemaReque
 			"scopes": schema.SetAttribute{
 				ElementType: types.StringType, Optional: true, Computed: true, Default: setdefault.StaticValue(emptyStringSet()),
 				Description: "OAuth scopes given to clients registered for this product (UI: Scopes). Tyk requires one scope per product, unique " +
-					"across all products and plans; it must exist in the IdP. Each is a single token without spaces or commas.",
+					"across all products and plans; it must exist in the IdP. Each is a single token without spaces or commas. Uniqueness is " +
+					"checked at plan and apply time against the Portal's products and plans, listed once per run.",
 				Validators: []validator.Set{setvalidator.ValueStringsAre(scopeValidator())},
 			},
 			"client_type_ids": schema.SetAttribute{
