@@ -6,6 +6,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 )
@@ -74,4 +76,15 @@ func splitScopes(s string) []string {
 		out = append(out, f)
 	}
 	return out
+}
+
+// writeOnlyOr returns the value of a write-only attribute, which exists only
+// in the configuration (never in plan or state), or plain when it is unset.
+func writeOnlyOr(ctx context.Context, cfg tfsdk.Config, attr string, plain types.String, diags *diag.Diagnostics) string {
+	var wo types.String
+	diags.Append(cfg.GetAttribute(ctx, path.Root(attr), &wo)...)
+	if !wo.IsNull() && !wo.IsUnknown() {
+		return wo.ValueString()
+	}
+	return plain.ValueString()
 }

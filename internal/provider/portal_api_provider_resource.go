@@ -155,17 +155,6 @@ func (m *apiProviderModel) fromAPI(ctx context.Context, p *portal.APIProvider) d
 	return diags
 }
 
-func (r *PortalAPIProviderResource) secret(ctx context.Context, cfg interface {
-	GetAttribute(context.Context, path.Path, any) diag.Diagnostics
-}, m *apiProviderModel, diags *diag.Diagnostics) string {
-	var wo types.String
-	diags.Append(cfg.GetAttribute(ctx, path.Root("dashboard_secret_wo"), &wo)...)
-	if !wo.IsNull() {
-		return wo.ValueString()
-	}
-	return m.DashboardSecret.ValueString()
-}
-
 func (r *PortalAPIProviderResource) sync(ctx context.Context, p *portal.Client, m *apiProviderModel, diags *diag.Diagnostics) {
 	if !m.Synchronize.ValueBool() {
 		return
@@ -184,7 +173,7 @@ func (r *PortalAPIProviderResource) Create(ctx context.Context, req resource.Cre
 	var plan apiProviderModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	p := r.portalClient(&resp.Diagnostics)
-	secret := r.secret(ctx, req.Config, &plan, &resp.Diagnostics)
+	secret := writeOnlyOr(ctx, req.Config, "dashboard_secret_wo", plan.DashboardSecret, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -227,7 +216,7 @@ func (r *PortalAPIProviderResource) Update(ctx context.Context, req resource.Upd
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	p := r.portalClient(&resp.Diagnostics)
-	secret := r.secret(ctx, req.Config, &plan, &resp.Diagnostics)
+	secret := writeOnlyOr(ctx, req.Config, "dashboard_secret_wo", plan.DashboardSecret, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}

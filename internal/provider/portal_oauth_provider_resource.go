@@ -116,16 +116,11 @@ func (m *oauthProviderModel) input(token string) portal.OAuthProviderInput {
 
 func (r *PortalOAuthProviderResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan oauthProviderModel
-	var wo types.String
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("registration_access_token_wo"), &wo)...)
+	token := writeOnlyOr(ctx, req.Config, "registration_access_token_wo", plan.RegistrationAccessToken, &resp.Diagnostics)
 	p := r.portalClient(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
-	}
-	token := plan.RegistrationAccessToken.ValueString()
-	if !wo.IsNull() {
-		token = wo.ValueString()
 	}
 	out, err := p.CreateOAuthProvider(ctx, plan.input(token))
 	if err != nil {
@@ -159,18 +154,13 @@ func (r *PortalOAuthProviderResource) Read(ctx context.Context, req resource.Rea
 
 func (r *PortalOAuthProviderResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state oauthProviderModel
-	var wo types.String
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("registration_access_token_wo"), &wo)...)
+	// The token is sent on every update (the Portal's PUT is a replace).
+	token := writeOnlyOr(ctx, req.Config, "registration_access_token_wo", plan.RegistrationAccessToken, &resp.Diagnostics)
 	p := r.portalClient(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
-	}
-	// The token is sent on every update (the Portal's PUT is a replace).
-	token := plan.RegistrationAccessToken.ValueString()
-	if !wo.IsNull() {
-		token = wo.ValueString()
 	}
 	out, err := p.UpdateOAuthProvider(ctx, state.ID.ValueInt64(), plan.input(token))
 	if err != nil {

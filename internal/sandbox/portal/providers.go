@@ -49,7 +49,7 @@ func (s *server) createProvider(w http.ResponseWriter, r *http.Request) {
 	sbJSON(w, http.StatusOK, public(d))
 }
 
-func (s *server) providerFor2(w http.ResponseWriter, r *http.Request) (string, store.Doc, bool) {
+func (s *server) apiProviderFor(w http.ResponseWriter, r *http.Request) (string, store.Doc, bool) {
 	k, ok := pathID(r, "id")
 	var d store.Doc
 	if ok {
@@ -62,13 +62,13 @@ func (s *server) providerFor2(w http.ResponseWriter, r *http.Request) (string, s
 }
 
 func (s *server) getProvider(w http.ResponseWriter, r *http.Request) {
-	if _, d, ok := s.providerFor2(w, r); ok {
+	if _, d, ok := s.apiProviderFor(w, r); ok {
 		sbJSON(w, http.StatusOK, public(d))
 	}
 }
 
 func (s *server) updateProvider(w http.ResponseWriter, r *http.Request) {
-	k, _, ok := s.providerFor2(w, r)
+	k, _, ok := s.apiProviderFor(w, r)
 	if !ok {
 		return
 	}
@@ -98,7 +98,7 @@ func (s *server) updateProvider(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) deleteProvider(w http.ResponseWriter, r *http.Request) {
-	k, _, ok := s.providerFor2(w, r)
+	k, _, ok := s.apiProviderFor(w, r)
 	if !ok {
 		return
 	}
@@ -123,7 +123,7 @@ func statusWithErrors(w http.ResponseWriter, msg string) {
 // ACL-only policies as products, rate-limit/quota policies without ACL as
 // plans. Products and plans whose policy is gone are hidden.
 func (s *server) synchronize(w http.ResponseWriter, r *http.Request) {
-	k, prov, ok := s.providerFor2(w, r)
+	k, prov, ok := s.apiProviderFor(w, r)
 	if !ok {
 		return
 	}
