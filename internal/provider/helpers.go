@@ -71,11 +71,7 @@ func int64Values(items []int64) []attr.Value {
 }
 
 func splitScopes(s string) []string {
-	var out []string
-	for _, f := range strings.Fields(strings.ReplaceAll(s, ",", " ")) {
-		out = append(out, f)
-	}
-	return out
+	return strings.Fields(strings.ReplaceAll(s, ",", " "))
 }
 
 // writeOnlyOr returns the value of a write-only attribute, which exists only

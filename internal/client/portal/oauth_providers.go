@@ -7,7 +7,7 @@ import (
 	"net/url"
 )
 
-// OAuth provider types the Portal accepts. Hydra, Curity, Auth0 and any
+// OAuthProviderTypes are the OAuth provider types the Portal accepts. Hydra, Curity, Auth0 and any
 // other RFC 7591 server use Other.
 var OAuthProviderTypes = []string{"Keycloak", "Gluu", "Okta", "Other"}
 

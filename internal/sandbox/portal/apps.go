@@ -273,7 +273,7 @@ func (s *server) approve(arKey string) error {
 	}
 	s.st.AccessRequests.Update(arKey, func(d store.Doc) {
 		d["Status"] = "approved"
-		d["Credentials"] = []any{map[string]any(cred)}
+		d["Credentials"] = []any{cred}
 		d["UpdatedAt"] = now()
 	})
 	return nil
@@ -517,7 +517,7 @@ func (s *server) deleteCredential(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := s.revoke(store.Doc{"Credentials": []any{map[string]any(c)}, "DCRTemplateID": ar["DCRTemplateID"]}); err != nil {
+	if err := s.revoke(store.Doc{"Credentials": []any{c}, "DCRTemplateID": ar["DCRTemplateID"]}); err != nil {
 		onlyErrors(w, http.StatusUnprocessableEntity, err.Error())
 		return
 	}
@@ -543,13 +543,13 @@ func (s *server) rotateCredential(w http.ResponseWriter, r *http.Request) {
 		statusWithErrors(w, err.Error())
 		return
 	}
-	if err := s.revoke(store.Doc{"Credentials": []any{map[string]any(old)}, "DCRTemplateID": ar["DCRTemplateID"]}); err != nil {
+	if err := s.revoke(store.Doc{"Credentials": []any{old}, "DCRTemplateID": ar["DCRTemplateID"]}); err != nil {
 		statusWithErrors(w, err.Error())
 		return
 	}
 	for k, v := range fresh {
 		old[k] = v
 	}
-	s.st.AccessRequests.Update(arKey, func(d store.Doc) { d["Credentials"] = []any{map[string]any(old)}; d["UpdatedAt"] = now() })
+	s.st.AccessRequests.Update(arKey, func(d store.Doc) { d["Credentials"] = []any{old}; d["UpdatedAt"] = now() })
 	statusMessage(w, http.StatusOK, "ok", "Action Rotate: Executed successfully")
 }

@@ -344,7 +344,7 @@ func (s *server) deleteClientType(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	var id int64
-	fmt.Sscan(ck, &id)
+	_, _ = fmt.Sscan(ck, &id)
 	s.detachEverywhere(id)
 	s.st.ClientTypes.Delete(ck)
 	statusOK(w)

@@ -34,7 +34,7 @@ func (s *server) catalogueNames(raw any) ([]any, error) {
 		id := int64Field(store.Doc{"v": v}, "v")
 		c, ok := s.st.Catalogues.Get(key(id))
 		if !ok {
-			return nil, fmt.Errorf("Catalogue %v not found", v)
+			return nil, fmt.Errorf("catalogue %v not found", v)
 		}
 		names = append(names, c["Name"])
 	}
@@ -321,7 +321,7 @@ func (s *server) getProductClientType(w http.ResponseWriter, r *http.Request) {
 	}
 	ctKey, ok := pathID(r, "ct")
 	var id int64
-	fmt.Sscan(ctKey, &id)
+	_, _ = fmt.Sscan(ctKey, &id)
 	ct, found := s.st.ClientTypes.Get(ctKey)
 	if !ok || !found || !slices.Contains(clientTypeIDs(d), id) {
 		sbJSON(w, http.StatusNotFound, map[string]any{"status": "error"})
@@ -337,7 +337,7 @@ func (s *server) detachProductClientType(w http.ResponseWriter, r *http.Request)
 	}
 	ctKey, _ := pathID(r, "ct")
 	var id int64
-	fmt.Sscan(ctKey, &id)
+	_, _ = fmt.Sscan(ctKey, &id)
 	ids := clientTypeIDs(d)
 	i := slices.Index(ids, id)
 	if i < 0 {

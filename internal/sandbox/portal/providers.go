@@ -252,7 +252,7 @@ func (s *server) upsertSyncedProduct(providerKey string, pol store.Doc, conn *da
 
 func newProductDoc(id int64, providerKey, name, ref string, details []any, authType string) store.Doc {
 	providerID := int64(0)
-	fmt.Sscan(providerKey, &providerID)
+	_, _ = fmt.Sscan(providerKey, &providerID)
 	return store.Doc{
 		"ID": id, "Name": name, "DisplayName": "", "Description": "", "Content": "", "Path": slug(name),
 		"Feature": false, "ProviderID": providerID, "IsDocumentationOnly": false, "ReferenceID": ref,
@@ -289,7 +289,7 @@ func (s *server) upsertSyncedPlan(providerKey string, pol store.Doc) {
 	}
 	id := s.st.NextID("plan")
 	providerID := int64(0)
-	fmt.Sscan(providerKey, &providerID)
+	_, _ = fmt.Sscan(providerKey, &providerID)
 	d := store.Doc{
 		"ID": id, "ProviderID": providerID, "ReferenceID": ref, "DisplayName": "", "Description": "", "JWTScope": "",
 		"AutoApproveAccessRequests": false, "UnlimitedQuota": false, "UnlimitedRateLimit": false, "Catalogues": []any{},
