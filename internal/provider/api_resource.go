@@ -212,13 +212,7 @@ func (r *APIResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 		return
 	}
 	w, err := d.GetAPI(ctx, state.ID.ValueString())
-	if client.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("Tyk API not found", fmt.Sprintf("API %s (%s) no longer exists in the Tyk Dashboard; removing it from state so that the next plan recreates it.", state.ID.ValueString(), state.Name.ValueString()))
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Could not read Tyk API", err.Error())
+	if readFailed(ctx, resp, err, "Tyk API", fmt.Sprintf("API %s (%s) no longer exists in the Tyk Dashboard", state.ID.ValueString(), state.Name.ValueString())) {
 		return
 	}
 	resp.Diagnostics.Append(state.fromAPI(ctx, &w.APIDefinition)...)

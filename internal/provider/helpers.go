@@ -7,9 +7,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+
+	"github.com/tykdcr/terraform-provider-tyk/internal/client"
 )
 
 var objectAsOptions = basetypes.ObjectAsOptions{UnhandledNullAsEmpty: true, UnhandledUnknownAsEmpty: true}
@@ -83,4 +86,20 @@ func writeOnlyOr(ctx context.Context, cfg tfsdk.Config, attr string, plain types
 		return wo.ValueString()
 	}
 	return plain.ValueString()
+}
+
+// readFailed handles the outcome every Read shares: the object is gone (404)
+// → a warning and removal from state, so the next plan recreates it; any
+// other error → an error. It reports whether Read must stop.
+func readFailed(ctx context.Context, resp *resource.ReadResponse, err error, what string, gone string) bool {
+	switch {
+	case err == nil:
+		return false
+	case client.IsNotFound(err):
+		resp.Diagnostics.AddWarning(what+" not found", gone+"; removing it from state so that the next plan recreates it.")
+		resp.State.RemoveResource(ctx)
+	default:
+		resp.Diagnostics.AddError("Could not read "+what, err.Error())
+	}
+	return true
 }

@@ -310,13 +310,7 @@ func (r *PolicyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 	p, err := d.GetPolicy(ctx, state.ID.ValueString())
-	if client.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("Tyk policy not found", fmt.Sprintf("Policy %s (%s) no longer exists in the Tyk Dashboard; removing it from state so that the next plan recreates it.", state.ID.ValueString(), state.Name.ValueString()))
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Could not read Tyk policy", err.Error())
+	if readFailed(ctx, resp, err, "Tyk policy", fmt.Sprintf("Policy %s (%s) no longer exists in the Tyk Dashboard", state.ID.ValueString(), state.Name.ValueString())) {
 		return
 	}
 	resp.Diagnostics.Append(state.fromAPI(ctx, p)...)

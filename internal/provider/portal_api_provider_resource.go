@@ -198,13 +198,7 @@ func (r *PortalAPIProviderResource) Read(ctx context.Context, req resource.ReadR
 		return
 	}
 	out, err := p.GetAPIProvider(ctx, state.ID.ValueInt64())
-	if client.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("Portal API provider not found", fmt.Sprintf("API provider %d (%s) no longer exists in the Portal; removing it from state so that the next plan recreates it.", state.ID.ValueInt64(), state.Name.ValueString()))
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Could not read Portal API provider", err.Error())
+	if readFailed(ctx, resp, err, "Portal API provider", fmt.Sprintf("API provider %d (%s) no longer exists in the Portal", state.ID.ValueInt64(), state.Name.ValueString())) {
 		return
 	}
 	resp.Diagnostics.Append(state.fromAPI(ctx, out)...)

@@ -158,13 +158,7 @@ func (r *PortalAppResource) Read(ctx context.Context, req resource.ReadRequest, 
 		return
 	}
 	a, err := p.GetApp(ctx, state.ID.ValueInt64())
-	if client.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("Portal app not found", fmt.Sprintf("App %d (%s) no longer exists in the Portal; removing it from state so that the next plan recreates it.", state.ID.ValueInt64(), state.Name.ValueString()))
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Could not read Portal app", err.Error())
+	if readFailed(ctx, resp, err, "Portal app", fmt.Sprintf("App %d (%s) no longer exists in the Portal", state.ID.ValueInt64(), state.Name.ValueString())) {
 		return
 	}
 	state.fromAPI(a)

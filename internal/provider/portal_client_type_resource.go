@@ -267,13 +267,7 @@ func (r *PortalClientTypeResource) Read(ctx context.Context, req resource.ReadRe
 		return
 	}
 	ct, err := p.GetClientType(ctx, state.OAuthProviderID.ValueInt64(), state.ID.ValueInt64())
-	if client.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("Portal client type not found", fmt.Sprintf("Client type %d of OAuth2.0 provider %d no longer exists; removing it from state so that the next plan recreates it.", state.ID.ValueInt64(), state.OAuthProviderID.ValueInt64()))
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Could not read Portal client type", err.Error())
+	if readFailed(ctx, resp, err, "Portal client type", fmt.Sprintf("Client type %d of OAuth2.0 provider %d no longer exists", state.ID.ValueInt64(), state.OAuthProviderID.ValueInt64())) {
 		return
 	}
 	resp.Diagnostics.Append(state.fromAPI(ctx, state.OAuthProviderID.ValueInt64(), ct)...)

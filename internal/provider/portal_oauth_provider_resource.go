@@ -139,13 +139,7 @@ func (r *PortalOAuthProviderResource) Read(ctx context.Context, req resource.Rea
 		return
 	}
 	out, err := p.GetOAuthProvider(ctx, state.ID.ValueInt64())
-	if client.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("Portal OAuth2.0 provider not found", fmt.Sprintf("OAuth2.0 provider %d (%s) no longer exists in the Portal; removing it from state so that the next plan recreates it.", state.ID.ValueInt64(), state.Name.ValueString()))
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Could not read Portal OAuth2.0 provider", err.Error())
+	if readFailed(ctx, resp, err, "Portal OAuth2.0 provider", fmt.Sprintf("OAuth2.0 provider %d (%s) no longer exists in the Portal", state.ID.ValueInt64(), state.Name.ValueString())) {
 		return
 	}
 	state.fromAPI(out)

@@ -308,13 +308,7 @@ func (r *PortalPlanResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	pl, err := p.GetPlan(ctx, state.ID.ValueInt64())
-	if client.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("Portal plan not found", fmt.Sprintf("Plan %d (%s) no longer exists or is hidden (its policy is gone); removing it from state so that the next plan recreates it.", state.ID.ValueInt64(), state.Name.ValueString()))
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Could not read Portal plan", err.Error())
+	if readFailed(ctx, resp, err, "Portal plan", fmt.Sprintf("Plan %d (%s) no longer exists or is hidden (its policy is gone)", state.ID.ValueInt64(), state.Name.ValueString())) {
 		return
 	}
 	r.fromAPI(ctx, p, &state, pl, &resp.Diagnostics)

@@ -320,13 +320,7 @@ func (r *PortalProductResource) Read(ctx context.Context, req resource.ReadReque
 		return
 	}
 	pr, err := p.GetProduct(ctx, state.ID.ValueInt64())
-	if client.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("Portal API product not found", fmt.Sprintf("API product %d (%s) no longer exists or is hidden (its policy is gone); removing it from state so that the next plan recreates it.", state.ID.ValueInt64(), state.Name.ValueString()))
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Could not read Portal API product", err.Error())
+	if readFailed(ctx, resp, err, "Portal API product", fmt.Sprintf("API product %d (%s) no longer exists or is hidden (its policy is gone)", state.ID.ValueInt64(), state.Name.ValueString())) {
 		return
 	}
 	r.fromAPI(ctx, p, &state, pr, &resp.Diagnostics)

@@ -126,13 +126,7 @@ func (r *PortalUserResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	u, err := p.GetUser(ctx, state.ID.ValueInt64())
-	if client.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("Portal user not found", fmt.Sprintf("User %d (%s) no longer exists in the Portal; removing it from state so that the next plan recreates it.", state.ID.ValueInt64(), state.Email.ValueString()))
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Could not read Portal user", err.Error())
+	if readFailed(ctx, resp, err, "Portal user", fmt.Sprintf("User %d (%s) no longer exists in the Portal", state.ID.ValueInt64(), state.Email.ValueString())) {
 		return
 	}
 	state.fromAPI(u)
