@@ -92,15 +92,7 @@ func (s *server) createApp(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) appFor(w http.ResponseWriter, r *http.Request) (string, store.Doc, bool) {
-	k, ok := pathID(r, "id")
-	var d store.Doc
-	if ok {
-		d, ok = s.st.Apps.Get(k)
-	}
-	if !ok {
-		onlyErrors(w, http.StatusNotFound, "Application not found")
-	}
-	return k, d, ok
+	return lookup(w, r, s.st.Apps, "id", "Application not found")
 }
 
 func (s *server) getApp(w http.ResponseWriter, r *http.Request) {

@@ -242,13 +242,7 @@ func (s *server) clientTypeFields(in store.Doc, d store.Doc) {
 }
 
 func (s *server) providerFor(w http.ResponseWriter, r *http.Request) (string, bool) {
-	k, ok := pathID(r, "id")
-	if ok {
-		_, ok = s.st.OAuthProviders.Get(k)
-	}
-	if !ok {
-		onlyErrors(w, http.StatusNotFound, "OAuth2.0 provider not found")
-	}
+	k, _, ok := lookup(w, r, s.st.OAuthProviders, "id", "OAuth2.0 provider not found")
 	return k, ok
 }
 

@@ -23,16 +23,7 @@ func (s *server) listPlans(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) planFor(w http.ResponseWriter, r *http.Request) (string, store.Doc, bool) {
-	k, ok := pathID(r, "id")
-	var d store.Doc
-	if ok {
-		d, ok = s.st.Plans.Get(k)
-		ok = ok && visible(d)
-	}
-	if !ok {
-		onlyErrors(w, http.StatusNotFound, "Plan not found")
-	}
-	return k, d, ok
+	return lookup(w, r, s.st.Plans, "id", "Plan not found")
 }
 
 func (s *server) getPlan(w http.ResponseWriter, r *http.Request) {

@@ -201,3 +201,18 @@ func public(d store.Doc, hidden ...string) store.Doc {
 	}
 	return out
 }
+
+// lookup resolves the integer path parameter param in coll. A missing, or
+// hidden (product or plan whose policy is gone), object is a 404 with msg.
+func lookup(w http.ResponseWriter, r *http.Request, coll *store.Collection, param, msg string) (string, store.Doc, bool) {
+	k, ok := pathID(r, param)
+	var d store.Doc
+	if ok {
+		d, ok = coll.Get(k)
+		ok = ok && visible(d)
+	}
+	if !ok {
+		onlyErrors(w, http.StatusNotFound, msg)
+	}
+	return k, d, ok
+}

@@ -54,16 +54,7 @@ func (s *server) listProducts(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) productFor(w http.ResponseWriter, r *http.Request) (string, store.Doc, bool) {
-	k, ok := pathID(r, "id")
-	var d store.Doc
-	if ok {
-		d, ok = s.st.Products.Get(k)
-		ok = ok && visible(d)
-	}
-	if !ok {
-		onlyErrors(w, http.StatusNotFound, "API Product not found")
-	}
-	return k, d, ok
+	return lookup(w, r, s.st.Products, "id", "API Product not found")
 }
 
 func (s *server) getProduct(w http.ResponseWriter, r *http.Request) {

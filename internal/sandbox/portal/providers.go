@@ -50,15 +50,7 @@ func (s *server) createProvider(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) apiProviderFor(w http.ResponseWriter, r *http.Request) (string, store.Doc, bool) {
-	k, ok := pathID(r, "id")
-	var d store.Doc
-	if ok {
-		d, ok = s.st.APIProviders.Get(k)
-	}
-	if !ok {
-		onlyErrors(w, http.StatusNotFound, "Provider not found")
-	}
-	return k, d, ok
+	return lookup(w, r, s.st.APIProviders, "id", "Provider not found")
 }
 
 func (s *server) getProvider(w http.ResponseWriter, r *http.Request) {

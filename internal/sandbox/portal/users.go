@@ -73,13 +73,7 @@ func (s *server) createUser(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) userFor(w http.ResponseWriter, r *http.Request) (string, bool) {
-	k, ok := pathID(r, "id")
-	if ok {
-		_, ok = s.st.Users.Get(k)
-	}
-	if !ok {
-		onlyErrors(w, http.StatusNotFound, "User not found")
-	}
+	k, _, ok := lookup(w, r, s.st.Users, "id", "User not found")
 	return k, ok
 }
 
