@@ -203,3 +203,17 @@ func Seed(sb *sandbox.Sandbox, plane, method, path, body string) (map[string]any
 	_ = json.Unmarshal(b, &out)
 	return out, nil
 }
+
+// SeedList reads a Portal list endpoint.
+func SeedList(sb *sandbox.Sandbox, path string) ([]any, error) {
+	req, _ := http.NewRequest(http.MethodGet, sb.PortalURL+"/portal-api"+path, nil)
+	req.Header.Set("Authorization", PortalToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	var out []any
+	err = json.NewDecoder(resp.Body).Decode(&out)
+	return out, err
+}
