@@ -141,7 +141,11 @@ func idPath(prefix string, id int64) string { return prefix + "/" + strconv.Form
 // known to have happened: the objects that exist before it are listed, and
 // after an ambiguous failure only a new object matching the request is
 // adopted (client.CreateOnce).
-func createNew[T any](ctx context.Context, list func(context.Context) ([]T, error), id func(T) int64, match func(T) bool, create func(context.Context) (*T, error)) (*T, error) {
+// List items can be summaries (a provider's list entry has no
+// Configuration), so an adopted object is read again in full with get.
+func createNew[T any](ctx context.Context, list func(context.Context) ([]T, error), id func(T) int64, match func(T) bool,
+	get func(context.Context, int64) (*T, error), create func(context.Context) (*T, error),
+) (*T, error) {
 	before, err := list(ctx)
 	if err != nil {
 		return nil, err
@@ -157,7 +161,8 @@ func createNew[T any](ctx context.Context, list func(context.Context) ([]T, erro
 		}
 		for i := range after {
 			if !known[id(after[i])] && match(after[i]) {
-				return &after[i], true, nil
+				full, err := get(ctx, id(after[i]))
+				return full, err == nil, err
 			}
 		}
 		return nil, false, nil

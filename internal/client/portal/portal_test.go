@@ -155,3 +155,37 @@ func TestProvisionIsNotRetried(t *testing.T) {
 		t.Fatalf("err=%v calls=%d", err, calls)
 	}
 }
+
+// An object adopted after an unknown create outcome is read in full: list
+// entries of providers carry no Configuration.
+func TestAmbiguousCreateAdoptsTheFullObject(t *testing.T) {
+	created := false
+	p := newTest(t, func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == "GET" && r.URL.Path == "/portal-api/providers":
+			if created {
+				fmt.Fprint(w, `[{"ID":7,"Name":"d","Status":"Unknown"}]`)
+			} else {
+				fmt.Fprint(w, `[]`)
+			}
+		case r.Method == "POST" && r.URL.Path == "/portal-api/providers":
+			created = true
+			conn, _, _ := w.(http.Hijacker).Hijack()
+			conn.Close() // applied, answer lost
+		case r.Method == "GET" && r.URL.Path == "/portal-api/providers/7":
+			fmt.Fprint(w, `{"ID":7,"Name":"d","Configuration":{"ID":7,"MetaData":"{\"URL\":\"http://dash\",\"OrgID\":\"o\"}"}}`)
+		default:
+			t.Errorf("unexpected %s %s", r.Method, r.URL)
+		}
+	})
+	in := APIProvider{Name: "d"}
+	in.SetMeta(ProviderMeta{URL: "http://dash", OrgID: "o"})
+	got, err := p.CreateAPIProvider(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	meta, _ := got.Meta()
+	if got.ID != 7 || meta.URL != "http://dash" || meta.OrgID != "o" {
+		t.Fatalf("adopted %+v meta %+v", got, meta)
+	}
+}

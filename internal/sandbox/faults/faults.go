@@ -58,6 +58,13 @@ func New(seed uint64) *Injector {
 	return &Injector{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
 }
 
+// Reseed restarts the random sequence that decides which requests fail.
+func (in *Injector) Reseed(seed uint64) {
+	in.rngMu.Lock()
+	defer in.rngMu.Unlock()
+	in.rng = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+}
+
 // Set replaces the rules.
 func (in *Injector) Set(rules []Rule) error {
 	for i := range rules {
