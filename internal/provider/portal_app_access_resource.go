@@ -347,12 +347,13 @@ func (r *PortalAppAccessResource) Create(ctx context.Context, req resource.Creat
 			return
 		}
 	}
-	if err := r.waitForCredential(ctx, p, appID, ar.ID, 0); err != nil {
+	issued, err := r.waitForCredential(ctx, p, appID, ar.ID, 0)
+	if err != nil {
 		resp.Diagnostics.AddError("Credential not issued", err.Error())
 		return
 	}
 	r.tokenEndpoint(ctx, p, &plan, &resp.Diagnostics)
-	r.read(ctx, p, &plan, &resp.Diagnostics)
+	r.read(ctx, p, &plan, issued, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -368,26 +369,26 @@ func (r *PortalAppAccessResource) nullComputed(m *appAccessModel) {
 
 // waitForCredential polls until the request is approved and carries a
 // credential other than notID (bounded by the context's deadline).
-func (r *PortalAppAccessResource) waitForCredential(ctx context.Context, p *portal.Client, appID, arID, notID int64) error {
+func (r *PortalAppAccessResource) waitForCredential(ctx context.Context, p *portal.Client, appID, arID, notID int64) (*portal.AccessRequest, error) {
 	delay := 200 * time.Millisecond
 	for {
 		ar, err := p.GetAppAccessRequest(ctx, appID, arID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if ar.Status == "rejected" {
-			return fmt.Errorf("access request %d was rejected", arID)
+			return nil, fmt.Errorf("access request %d was rejected", arID)
 		}
 		if ar.Status == "approved" {
 			for _, c := range ar.Credentials {
 				if c.ID != notID && (!ar.DCREnabled || c.OAuthClientID != "") {
-					return nil
+					return ar, nil
 				}
 			}
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("access request %d has no credential after waiting (status %q); raise timeouts.create if the Portal is slow", arID, ar.Status)
+			return nil, fmt.Errorf("access request %d has no credential after waiting (status %q); raise timeouts.create if the Portal is slow", arID, ar.Status)
 		case <-time.After(delay):
 		}
 		if delay < 2*time.Second {
@@ -418,15 +419,19 @@ func (r *PortalAppAccessResource) tokenEndpoint(ctx context.Context, p *portal.C
 }
 
 // read refreshes the model from the Portal (and the IdP); it returns false
-// when the request no longer exists.
-func (r *PortalAppAccessResource) read(ctx context.Context, p *portal.Client, m *appAccessModel, diags *diag.Diagnostics) bool {
-	ar, err := p.GetAppAccessRequest(ctx, m.AppID.ValueInt64(), m.ID.ValueInt64())
-	if client.IsNotFound(err) {
-		return false
-	}
-	if err != nil {
-		diags.AddError("Could not read the access request", err.Error())
-		return true
+// when the request no longer exists. ar, when not nil, is the request as
+// just read, which saves reading it again.
+func (r *PortalAppAccessResource) read(ctx context.Context, p *portal.Client, m *appAccessModel, ar *portal.AccessRequest, diags *diag.Diagnostics) bool {
+	if ar == nil {
+		var err error
+		ar, err = p.GetAppAccessRequest(ctx, m.AppID.ValueInt64(), m.ID.ValueInt64())
+		if client.IsNotFound(err) {
+			return false
+		}
+		if err != nil {
+			diags.AddError("Could not read the access request", err.Error())
+			return true
+		}
 	}
 	m.Status = types.StringValue(ar.Status)
 	if len(ar.Credentials) == 0 {
@@ -489,7 +494,7 @@ func (r *PortalAppAccessResource) Read(ctx context.Context, req resource.ReadReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !r.read(ctx, p, &state, &resp.Diagnostics) {
+	if !r.read(ctx, p, &state, nil, &resp.Diagnostics) {
 		resp.Diagnostics.AddWarning("Access request not found", fmt.Sprintf("Access request %d of app %d no longer exists (revoked or deleted in the Portal); removing it from state so that the next plan requests access again.", state.ID.ValueInt64(), state.AppID.ValueInt64()))
 		resp.State.RemoveResource(ctx)
 		return
@@ -516,12 +521,12 @@ func (r *PortalAppAccessResource) Update(ctx context.Context, req resource.Updat
 			resp.Diagnostics.AddError("Could not rotate the credential", err.Error())
 			return
 		}
-		if err := r.waitForCredential(ctx, p, state.AppID.ValueInt64(), state.ID.ValueInt64(), -1); err != nil {
+		if _, err := r.waitForCredential(ctx, p, state.AppID.ValueInt64(), state.ID.ValueInt64(), -1); err != nil {
 			resp.Diagnostics.AddError("Credential not issued after rotation", err.Error())
 			return
 		}
 	}
-	if !r.read(ctx, p, &plan, &resp.Diagnostics) {
+	if !r.read(ctx, p, &plan, nil, &resp.Diagnostics) {
 		resp.Diagnostics.AddError("Access request not found", fmt.Sprintf("Access request %d disappeared during the update.", state.ID.ValueInt64()))
 		return
 	}
@@ -608,6 +613,6 @@ func (r *PortalAppAccessResource) ImportState(ctx context.Context, req resource.
 		m.ClientTypeID = types.Int64Value(ar.DCRTemplateID)
 		r.tokenEndpoint(ctx, p, &m, &resp.Diagnostics)
 	}
-	r.read(ctx, p, &m, &resp.Diagnostics)
+	r.read(ctx, p, &m, nil, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
