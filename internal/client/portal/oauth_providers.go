@@ -37,7 +37,7 @@ const oauthProvidersPath = "/oauth-providers"
 
 // CreateOAuthProvider creates a provider.
 func (p *Client) CreateOAuthProvider(ctx context.Context, in OAuthProviderInput) (*OAuthProvider, error) {
-	return createNew(ctx, p.ListOAuthProviders, func(o OAuthProvider) int64 { return o.ID },
+	return createNew(ctx, p, "oauth-provider", p.ListOAuthProviders, func(o OAuthProvider) int64 { return o.ID },
 		func(o OAuthProvider) bool { return o.Name == in.Name && o.WellKnownURL == in.WellKnownURL }, p.GetOAuthProvider,
 		func(ctx context.Context) (*OAuthProvider, error) {
 			var out OAuthProvider
@@ -114,7 +114,7 @@ func (p *Client) CreateClientType(ctx context.Context, providerID int64, in Clie
 	list := func(ctx context.Context) ([]ClientType, error) {
 		return listAll(ctx, p, clientTypesPath(providerID), decodeArray[ClientType])
 	}
-	return createNew(ctx, list, func(c ClientType) int64 { return c.ID }, func(c ClientType) bool { return c.Name == in.Name },
+	return createNew(ctx, p, fmt.Sprintf("client-type/%d", providerID), list, func(c ClientType) int64 { return c.ID }, func(c ClientType) bool { return c.Name == in.Name },
 		func(ctx context.Context, id int64) (*ClientType, error) { return p.GetClientType(ctx, providerID, id) },
 		func(ctx context.Context) (*ClientType, error) {
 			var out ClientType

@@ -120,7 +120,7 @@ const plansPath = "/plans"
 // CreatePlan creates a plan (Portal 1.13+); the Portal creates its limits
 // policy in the Dashboard.
 func (p *Client) CreatePlan(ctx context.Context, in PlanInput) (*Plan, error) {
-	return createNew(ctx, p.ListPlans, func(x Plan) int64 { return x.ID }, func(x Plan) bool { return x.Name == in.Name }, p.GetPlan,
+	return createNew(ctx, p, "plan", p.ListPlans, func(x Plan) int64 { return x.ID }, func(x Plan) bool { return x.Name == in.Name }, p.GetPlan,
 		func(ctx context.Context) (*Plan, error) {
 			var out Plan
 			if err := p.do(ctx, http.MethodPost, plansPath, nil, in, &out); err != nil {

@@ -32,6 +32,9 @@ type Client struct {
 
 	syncLocks sync.Map // provider id → *sync.Mutex
 
+	knownMu sync.Mutex
+	known   map[string]map[int64]bool // kind → ids that existed before this client's creates
+
 	wkMu      sync.Mutex
 	wellKnown map[int64]string // client type id → its OAuth provider's well-known URL
 }
@@ -138,33 +141,76 @@ func (c *CSV) UnmarshalJSON(b []byte) error {
 func idPath(prefix string, id int64) string { return prefix + "/" + strconv.FormatInt(id, 10) }
 
 // createNew sends a create whose outcome may be unknown at most until it is
-// known to have happened: the objects that exist before it are listed, and
-// after an ambiguous failure only a new object matching the request is
-// adopted (client.CreateOnce).
-// List items can be summaries (a provider's list entry has no
-// Configuration), so an adopted object is read again in full with get.
-func createNew[T any](ctx context.Context, list func(context.Context) ([]T, error), id func(T) int64, match func(T) bool,
-	get func(context.Context, int64) (*T, error), create func(context.Context) (*T, error),
+// known to have happened: after an ambiguous failure only an object that is
+// new -- not among the ids this client knew before sending -- and matches
+// the request is adopted (client.CreateOnce). The known ids of each kind are
+// listed once per client and kept current with its own creates, so N creates
+// cost one listing, not N. List items can be summaries (a provider's list
+// entry has no Configuration), so an adopted object is read in full with get.
+func createNew[T any](ctx context.Context, p *Client, kind string, list func(context.Context) ([]T, error), id func(T) int64,
+	match func(T) bool, get func(context.Context, int64) (*T, error), create func(context.Context) (*T, error),
 ) (*T, error) {
-	before, err := list(ctx)
+	known, err := p.knownIDs(ctx, kind, func(ctx context.Context) ([]int64, error) {
+		items, err := list(ctx)
+		ids := make([]int64, 0, len(items))
+		for _, x := range items {
+			ids = append(ids, id(x))
+		}
+		return ids, err
+	})
 	if err != nil {
 		return nil, err
 	}
-	known := make(map[int64]bool, len(before))
-	for _, x := range before {
-		known[id(x)] = true
-	}
-	return client.CreateOnce(ctx, create, func(ctx context.Context) (*T, bool, error) {
+	out, err := client.CreateOnce(ctx, create, func(ctx context.Context) (*T, bool, error) {
 		after, err := list(ctx)
 		if err != nil {
 			return nil, false, err
 		}
 		for i := range after {
-			if !known[id(after[i])] && match(after[i]) {
+			if !known(id(after[i])) && match(after[i]) {
 				full, err := get(ctx, id(after[i]))
 				return full, err == nil, err
 			}
 		}
 		return nil, false, nil
 	})
+	if err == nil && out != nil {
+		p.addKnown(kind, id(*out))
+	}
+	return out, err
+}
+
+// knownIDs returns a membership test for the ids of kind that existed before
+// this client's creates, listing them on first use.
+func (p *Client) knownIDs(ctx context.Context, kind string, list func(context.Context) ([]int64, error)) (func(int64) bool, error) {
+	p.knownMu.Lock()
+	defer p.knownMu.Unlock()
+	if p.known == nil {
+		p.known = map[string]map[int64]bool{}
+	}
+	set, ok := p.known[kind]
+	if !ok {
+		ids, err := list(ctx)
+		if err != nil {
+			return nil, err
+		}
+		set = make(map[int64]bool, len(ids))
+		for _, id := range ids {
+			set[id] = true
+		}
+		p.known[kind] = set
+	}
+	return func(id int64) bool {
+		p.knownMu.Lock()
+		defer p.knownMu.Unlock()
+		return set[id]
+	}, nil
+}
+
+func (p *Client) addKnown(kind string, id int64) {
+	p.knownMu.Lock()
+	defer p.knownMu.Unlock()
+	if set, ok := p.known[kind]; ok {
+		set[id] = true
+	}
 }

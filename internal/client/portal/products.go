@@ -95,7 +95,7 @@ const productsPath = "/products"
 // CreateProduct creates a product (Portal 1.13+); the Portal creates its
 // ACL policy in the Dashboard.
 func (p *Client) CreateProduct(ctx context.Context, in ProductInput) (*Product, error) {
-	return createNew(ctx, p.ListProducts, func(x Product) int64 { return x.ID }, func(x Product) bool { return x.Name == in.Name }, p.GetProduct,
+	return createNew(ctx, p, "product", p.ListProducts, func(x Product) int64 { return x.ID }, func(x Product) bool { return x.Name == in.Name }, p.GetProduct,
 		func(ctx context.Context) (*Product, error) {
 			var out Product
 			if err := p.do(ctx, http.MethodPost, productsPath, nil, in, &out); err != nil {
