@@ -97,13 +97,8 @@ func validateProvider(d store.Doc) []string {
 }
 
 func (s *server) createOAuthProvider(w http.ResponseWriter, r *http.Request) {
-	in, err := decode(r)
-	if err != nil {
-		onlyErrors(w, http.StatusBadRequest, "invalid JSON body")
-		return
-	}
-	if errs := validateProvider(in); len(errs) > 0 {
-		onlyErrors(w, http.StatusBadRequest, errs...)
+	in, ok := decodeValid(w, r, validateProvider)
+	if !ok {
 		return
 	}
 	id := s.st.NextID("oauth-provider")
@@ -151,13 +146,8 @@ func (s *server) updateOAuthProvider(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	in, err := decode(r)
-	if err != nil {
-		onlyErrors(w, http.StatusBadRequest, "invalid JSON body")
-		return
-	}
-	if errs := validateProvider(in); len(errs) > 0 {
-		onlyErrors(w, http.StatusBadRequest, errs...)
+	in, ok := decodeValid(w, r, validateProvider)
+	if !ok {
 		return
 	}
 	s.st.OAuthProviders.Update(k, func(d store.Doc) {
@@ -282,13 +272,8 @@ func (s *server) createClientType(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	in, err := decode(r)
-	if err != nil {
-		onlyErrors(w, http.StatusBadRequest, "invalid JSON body")
-		return
-	}
-	if errs := validateClientType(in); len(errs) > 0 {
-		onlyErrors(w, http.StatusBadRequest, errs...)
+	in, ok := decodeValid(w, r, validateClientType)
+	if !ok {
 		return
 	}
 	id := s.st.NextID("client-type")
@@ -312,13 +297,8 @@ func (s *server) updateClientType(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	in, err := decode(r)
-	if err != nil {
-		onlyErrors(w, http.StatusBadRequest, "invalid JSON body")
-		return
-	}
-	if errs := validateClientType(in); len(errs) > 0 {
-		onlyErrors(w, http.StatusBadRequest, errs...)
+	in, ok := decodeValid(w, r, validateClientType)
+	if !ok {
 		return
 	}
 	s.st.ClientTypes.Update(ck, func(d store.Doc) { s.clientTypeFields(in, d) })
@@ -354,4 +334,20 @@ func (s *server) detachEverywhere(id int64) {
 			s.st.Products.Put(key(int64Field(p, "ID")), p)
 		}
 	}
+}
+
+// decodeValid decodes a body and validates it; bad JSON or invalid fields
+// are answered 400 with the OnlyErrors body, as the spec gives for these
+// endpoints.
+func decodeValid(w http.ResponseWriter, r *http.Request, validate func(store.Doc) []string) (store.Doc, bool) {
+	in, err := decode(r)
+	if err != nil {
+		onlyErrors(w, http.StatusBadRequest, "invalid JSON body")
+		return nil, false
+	}
+	if errs := validate(in); len(errs) > 0 {
+		onlyErrors(w, http.StatusBadRequest, errs...)
+		return nil, false
+	}
+	return in, true
 }
