@@ -84,9 +84,17 @@ resource "tyk_api" "noop" {
   }
 }
 
-# Step 3b: the No-Op policy grants only the No-Op API.
+# Step 3b: the No-Op policy grants only the No-Op API. It also carries floor
+# limits (1 request per hour, 1 per year): a token whose scopes map only to the
+# ACL-only product policy inherits the limits of the session, which start from
+# this default policy, so without a floor such a token is unlimited and skips
+# its plan (recorded on the real Tyk Gateway 5.12.1; see the DCR guide).
 resource "tyk_policy" "noop" {
-  name = "No Operation"
+  name               = "No Operation"
+  rate               = 1
+  per                = 3600
+  quota_max          = 1
+  quota_renewal_rate = 31536000
   access_rights {
     api_id   = tyk_api.noop.api_id
     api_name = tyk_api.noop.name

@@ -49,9 +49,10 @@ func Sandbox(t testing.TB) *sandbox.Sandbox {
 		terraformEnv()
 		specDir := spec.FindDir(RepoRoot())
 		sb, sbErr = sandbox.Start(sandbox.Options{
-			DashboardToken: DashboardToken,
-			PortalToken:    PortalToken,
-			SpecDir:        specDir,
+			DashboardToken:  DashboardToken,
+			PortalToken:     PortalToken,
+			SpecDir:         specDir,
+			StrictResponses: true,
 		})
 		if sbErr != nil {
 			return

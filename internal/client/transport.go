@@ -219,6 +219,7 @@ func (c *Client) Do(ctx context.Context, req Request, out any) (*Response, error
 		hreq.Header.Set(c.cfg.AuthHeader, c.cfg.Token)
 	}
 	for k, vs := range req.Header {
+		hreq.Header.Del(k) // the request's own headers replace the defaults
 		for _, v := range vs {
 			hreq.Header.Add(k, v)
 		}

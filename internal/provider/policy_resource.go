@@ -433,9 +433,9 @@ func (m *policyModel) fromAPI(ctx context.Context, p *dashboard.Policy) diag.Dia
 	var diags diag.Diagnostics
 	m.ID = types.StringValue(p.MID)
 	m.Name = types.StringValue(p.Name)
+	// The status is read from active/is_inactive: `state` is sent for the
+	// Dashboard UI but is not in the Policy schema the Dashboard answers with.
 	switch {
-	case p.State != "":
-		m.State = types.StringValue(p.State)
 	case p.IsInactive:
 		m.State = types.StringValue("deny")
 	case p.Active:

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"sort"
 	"strconv"
@@ -25,7 +24,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/tykdcr/terraform-provider-tyk/internal/client"
 	"github.com/tykdcr/terraform-provider-tyk/internal/client/oidc"
@@ -51,6 +49,9 @@ const (
 	idpMissing   = "missing"
 	idpDrifted   = "drifted"
 	idpUnchecked = "unchecked"
+	// idpTokenInvalid: the client exists (it still gets tokens), but the
+	// Portal's registration access token no longer works for it.
+	idpTokenInvalid = "registration_token_invalid"
 )
 
 type appAccessModel struct {
@@ -235,28 +236,6 @@ func (r *PortalAppAccessResource) idpOptions() oidc.Options {
 	return oidc.Options{InsecureSkipVerify: r.data.insecure, UserAgent: r.data.userAgent, MaxRetries: r.data.retries}
 }
 
-// findRequest returns the access request of app matching plan, products and
-// client type, among those not in exclude, preferring the newest.
-func findRequest(ars []portal.AccessRequest, planName string, productNames []string, clientTypeID int64, exclude map[int64]bool, status string) *portal.AccessRequest {
-	want := append([]string(nil), productNames...)
-	sort.Strings(want)
-	for i := len(ars) - 1; i >= 0; i-- {
-		ar := ars[i]
-		if exclude[ar.ID] || ar.Plan != planName || (status != "" && ar.Status != status) {
-			continue
-		}
-		if clientTypeID != 0 && ar.DCRTemplateID != 0 && ar.DCRTemplateID != clientTypeID {
-			continue
-		}
-		got := append([]string(nil), ar.Products...)
-		sort.Strings(got)
-		if slices.Equal(got, want) {
-			return &ars[i]
-		}
-	}
-	return nil
-}
-
 func (r *PortalAppAccessResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan appAccessModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -269,85 +248,30 @@ func (r *PortalAppAccessResource) Create(ctx context.Context, req resource.Creat
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	appID, planID, ctID := plan.AppID.ValueInt64(), plan.PlanID.ValueInt64(), plan.ClientTypeID.ValueInt64()
-	productIDs := setInt64s(ctx, plan.ProductIDs, &resp.Diagnostics)
-	pl, err := p.GetPlan(ctx, planID)
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("plan_id"), "Plan not readable", err.Error())
+	spec, ok := r.accessSpec(ctx, p, &plan, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	var productNames []string
-	for _, id := range productIDs {
-		pr, err := p.GetProduct(ctx, id)
-		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("product_ids"), "Product not readable", err.Error())
-			return
-		}
-		if pr.DCREnabled && ctID == 0 {
-			resp.Diagnostics.AddAttributeError(path.Root("client_type_id"), "Client type required",
-				fmt.Sprintf("Product %q uses dynamic client registration: set client_type_id to one of its client types.", pr.Name))
-			return
-		}
-		productNames = append(productNames, pr.Name)
-	}
-
-	before, err := p.AppAccessRequests(ctx, appID)
-	if err != nil {
-		resp.Diagnostics.AddError("Could not list the app's access requests", err.Error())
+	// The request is recorded in state as soon as it exists, so that a
+	// failure below leaves state pointing at it (destroyed or resumed, never
+	// duplicated).
+	ar, err := p.RequestAccess(ctx, spec, func(ar portal.AccessRequest) {
+		plan.ID = types.Int64Value(ar.ID)
+		plan.Status = types.StringValue(ar.Status)
+		r.nullComputed(&plan)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	})
+	switch {
+	case err != nil && ar != nil:
+		resp.Diagnostics.AddError("Could not approve the access request", err.Error()+
+			"\nFor DCR products the Portal registers the client in the IdP at this step: check the OAuth provider's "+
+			"well-known URL, its registration access token and that the scopes exist in the IdP.")
+		return
+	case err != nil:
+		resp.Diagnostics.AddError("Could not request access", err.Error())
 		return
 	}
-	// Resume an interrupted create: a pending request for exactly this
-	// plan, products and client type is adopted instead of provisioning a
-	// second one.
-	ar := findRequest(before, pl.Name, productNames, ctID, nil, "pending")
-	if ar != nil {
-		tflog.Info(ctx, "Adopting pending access request", map[string]any{"access_request_id": ar.ID})
-	} else {
-		known := map[int64]bool{}
-		for _, a := range before {
-			known[a.ID] = true
-		}
-		// Provisioning is not idempotent: after an unknown outcome, look for
-		// the new request before provisioning again.
-		for attempt := 0; ar == nil && attempt < client.CreateAttempts; attempt++ {
-			perr := p.Provision(ctx, appID, portal.ProvisionInput{PlanID: planID, ProductIDs: productIDs, DCRTemplateID: ctID})
-			if perr != nil && !client.IsAmbiguousWrite(perr) {
-				resp.Diagnostics.AddError("Could not request access", perr.Error())
-				return
-			}
-			after, err := p.AppAccessRequests(ctx, appID)
-			if err != nil {
-				resp.Diagnostics.AddError("Could not list the app's access requests", err.Error())
-				return
-			}
-			ar = findRequest(after, pl.Name, productNames, ctID, known, "")
-			if ar == nil && perr == nil {
-				resp.Diagnostics.AddError("Access request not found",
-					"The Portal accepted the provision request but no new access request for this plan and these products appeared.")
-				return
-			}
-		}
-		if ar == nil {
-			resp.Diagnostics.AddError("Could not request access", "Provisioning failed repeatedly with an unknown outcome, and no access request was created.")
-			return
-		}
-	}
-	plan.ID = types.Int64Value(ar.ID)
-	plan.Status = types.StringValue(ar.Status)
-	// Record the request before approving, so that a failure below leaves
-	// state pointing at it (destroyed or resumed, never duplicated).
-	r.nullComputed(&plan)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-
-	if ar.Status == "pending" {
-		if err := p.ApproveAccessRequest(ctx, ar.ID); err != nil {
-			resp.Diagnostics.AddError("Could not approve the access request",
-				fmt.Sprintf("Approving access request %d failed: %s\nFor DCR products the Portal registers the client in the IdP at this step: "+
-					"check the OAuth provider's well-known URL, its registration access token and that the scopes exist in the IdP.", ar.ID, err))
-			return
-		}
-	}
-	issued, err := r.waitForCredential(ctx, p, appID, ar.ID, 0)
+	issued, err := p.WaitForCredential(ctx, ar.ID, 0)
 	if err != nil {
 		resp.Diagnostics.AddError("Credential not issued", err.Error())
 		return
@@ -355,6 +279,33 @@ func (r *PortalAppAccessResource) Create(ctx context.Context, req resource.Creat
 	r.tokenEndpoint(ctx, p, &plan, &resp.Diagnostics)
 	r.read(ctx, p, &plan, issued, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// accessSpec resolves the plan's and products' names (access requests name
+// them) and checks that DCR products get a client type.
+func (r *PortalAppAccessResource) accessSpec(ctx context.Context, p *portal.Client, m *appAccessModel, diags *diag.Diagnostics) (portal.AccessSpec, bool) {
+	spec := portal.AccessSpec{AppID: m.AppID.ValueInt64(), PlanID: m.PlanID.ValueInt64(), ClientTypeID: m.ClientTypeID.ValueInt64()}
+	spec.ProductIDs = setInt64s(ctx, m.ProductIDs, diags)
+	pl, err := p.GetPlan(ctx, spec.PlanID)
+	if err != nil {
+		diags.AddAttributeError(path.Root("plan_id"), "Plan not readable", err.Error())
+		return spec, false
+	}
+	spec.PlanName = pl.Name
+	for _, id := range spec.ProductIDs {
+		pr, err := p.GetProduct(ctx, id)
+		if err != nil {
+			diags.AddAttributeError(path.Root("product_ids"), "Product not readable", err.Error())
+			return spec, false
+		}
+		if pr.DCREnabled && spec.ClientTypeID == 0 {
+			diags.AddAttributeError(path.Root("client_type_id"), "Client type required",
+				fmt.Sprintf("Product %q uses dynamic client registration: set client_type_id to one of its client types.", pr.Name))
+			return spec, false
+		}
+		spec.ProductNames = append(spec.ProductNames, pr.Name)
+	}
+	return spec, !diags.HasError()
 }
 
 func (r *PortalAppAccessResource) nullComputed(m *appAccessModel) {
@@ -365,36 +316,6 @@ func (r *PortalAppAccessResource) nullComputed(m *appAccessModel) {
 	m.IdPClientStatus = types.StringValue(idpUnchecked)
 	m.Scopes = types.SetNull(types.StringType)
 	m.GrantTypes = types.SetNull(types.StringType)
-}
-
-// waitForCredential polls until the request is approved and carries a
-// credential other than notID (bounded by the context's deadline).
-func (r *PortalAppAccessResource) waitForCredential(ctx context.Context, p *portal.Client, appID, arID, notID int64) (*portal.AccessRequest, error) {
-	delay := 200 * time.Millisecond
-	for {
-		ar, err := p.GetAppAccessRequest(ctx, appID, arID)
-		if err != nil {
-			return nil, err
-		}
-		if ar.Status == "rejected" {
-			return nil, fmt.Errorf("access request %d was rejected", arID)
-		}
-		if ar.Status == "approved" {
-			for _, c := range ar.Credentials {
-				if c.ID != notID && (!ar.DCREnabled || c.OAuthClientID != "") {
-					return ar, nil
-				}
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("access request %d has no credential after waiting (status %q); raise timeouts.create if the Portal is slow", arID, ar.Status)
-		case <-time.After(delay):
-		}
-		if delay < 2*time.Second {
-			delay *= 2
-		}
-	}
 }
 
 // tokenEndpoint finds the IdP's token endpoint through the client type's
@@ -424,7 +345,7 @@ func (r *PortalAppAccessResource) tokenEndpoint(ctx context.Context, p *portal.C
 func (r *PortalAppAccessResource) read(ctx context.Context, p *portal.Client, m *appAccessModel, ar *portal.AccessRequest, diags *diag.Diagnostics) bool {
 	if ar == nil {
 		var err error
-		ar, err = p.GetAppAccessRequest(ctx, m.AppID.ValueInt64(), m.ID.ValueInt64())
+		ar, err = p.GetAccessRequest(ctx, m.ID.ValueInt64())
 		if client.IsNotFound(err) {
 			return false
 		}
@@ -457,6 +378,14 @@ func (r *PortalAppAccessResource) read(ctx context.Context, p *portal.Client, m 
 	}
 	rc, err := oidc.ReadClient(ctx, c.DCRRegistrationClientURI, c.DCRRegistrationAccessToken, r.idpOptions())
 	switch {
+	case errors.Is(err, oidc.ErrClientGone) && r.clientStillAuthenticates(ctx, m, c):
+		// RFC 7592 answers 401 alike for a deleted client and a dead
+		// registration token; the token endpoint still knows the client.
+		m.IdPClientStatus = types.StringValue(idpTokenInvalid)
+		diags.AddWarning("The Portal's registration access token no longer works",
+			fmt.Sprintf("Client %s of access request %d still exists in the IdP and still gets tokens, but the IdP refuses the registration access token "+
+				"the Portal holds for it (rotated or revoked in the IdP). The Portal can no longer update or delete this client: revoking the access would "+
+				"leave it in the IdP. Rotate the credential (change rotation_triggers) to register a fresh client, then delete the old one in the IdP.", c.OAuthClientID, ar.ID))
 	case errors.Is(err, oidc.ErrClientGone):
 		m.IdPClientStatus = types.StringValue(idpMissing)
 		diags.AddWarning("OAuth client missing in the IdP",
@@ -485,6 +414,17 @@ func (r *PortalAppAccessResource) read(ctx context.Context, p *portal.Client, m 
 		}
 	}
 	return true
+}
+
+// clientStillAuthenticates asks the token endpoint whether the IdP still
+// knows the client (see oidc.ClientAuthenticates); unknown means no.
+func (r *PortalAppAccessResource) clientStillAuthenticates(ctx context.Context, m *appAccessModel, c portal.Credential) bool {
+	te := m.TokenEndpoint.ValueString()
+	if te == "" || c.OAuthClientSecret == "" {
+		return false
+	}
+	ok, err := oidc.ClientAuthenticates(ctx, te, c.OAuthClientID, c.OAuthClientSecret, c.TokenEndpoints, r.idpOptions())
+	return err == nil && ok
 }
 
 func (r *PortalAppAccessResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -521,7 +461,7 @@ func (r *PortalAppAccessResource) Update(ctx context.Context, req resource.Updat
 			resp.Diagnostics.AddError("Could not rotate the credential", err.Error())
 			return
 		}
-		if _, err := r.waitForCredential(ctx, p, state.AppID.ValueInt64(), state.ID.ValueInt64(), -1); err != nil {
+		if _, err := p.WaitForCredential(ctx, state.ID.ValueInt64(), -1); err != nil {
 			resp.Diagnostics.AddError("Credential not issued after rotation", err.Error())
 			return
 		}
@@ -540,61 +480,58 @@ func (r *PortalAppAccessResource) Delete(ctx context.Context, req resource.Delet
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// Revoking makes the Portal delete the client in the IdP; an IdP that
-	// is briefly busy (a 422 from the Portal, or a 5xx) gets a few more tries,
-	// which is safe because the delete is idempotent.
-	var err error
-	for attempt, wait := 0, 500*time.Millisecond; attempt < 4; attempt, wait = attempt+1, wait*2 {
-		err = p.RevokeAccessRequest(ctx, state.AppID.ValueInt64(), state.ID.ValueInt64())
-		if err == nil || client.IsNotFound(err) {
-			return
-		}
-		if code := client.StatusCode(err); code != http.StatusUnprocessableEntity && code < 500 {
-			break
-		}
-		select {
-		case <-ctx.Done():
-			attempt = 4
-		case <-time.After(wait):
-		}
+	if err := p.RevokeAccess(ctx, state.AppID.ValueInt64(), state.ID.ValueInt64()); err != nil {
+		resp.Diagnostics.AddError("Could not revoke the access request",
+			err.Error()+"\nThe Portal could not delete the client in the identity provider; run the destroy again once the IdP is reachable.")
 	}
-	resp.Diagnostics.AddError("Could not revoke the access request",
-		err.Error()+"\nThe Portal could not delete the client in the identity provider; run the destroy again once the IdP is reachable.")
 }
 
-// ImportState takes `<app_id>/<access_request_id>`.
+// ImportState takes `<app_id>/<access_request_id>`, or
+// `<app_id>/<access_request_id>/<client_type_id>` when the request's
+// products allow more than one client type (no Portal answer says which one
+// a request used).
 func (r *PortalAppAccessResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	a, b, ok := strings.Cut(req.ID, "/")
-	appID, err1 := strconv.ParseInt(a, 10, 64)
-	arID, err2 := strconv.ParseInt(b, 10, 64)
-	if !ok || err1 != nil || err2 != nil {
-		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Expected `<app_id>/<access_request_id>`, e.g. `4/12`; got %q.", req.ID))
+	parts := strings.Split(req.ID, "/")
+	ids := make([]int64, 0, len(parts))
+	for _, part := range parts {
+		n, err := strconv.ParseInt(part, 10, 64)
+		if err != nil {
+			break
+		}
+		ids = append(ids, n)
+	}
+	if len(ids) != len(parts) || len(ids) < 2 || len(ids) > 3 {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("Expected `<app_id>/<access_request_id>` or `<app_id>/<access_request_id>/<client_type_id>`, e.g. `4/12`; got %q.", req.ID))
 		return
 	}
+	appID, arID := ids[0], ids[1]
 	p := r.portalClient(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ar, err := p.GetAppAccessRequest(ctx, appID, arID)
+	ar, err := p.FindAppAccessRequest(ctx, appID, arID)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not read the access request", err.Error())
 		return
 	}
 	// The request names its plan and products; map them back to ids.
 	var planID int64
-	plans, err := p.ListPlans(ctx)
-	if err == nil {
+	if plans, err := p.ListPlans(ctx); err == nil {
 		for _, pl := range plans {
 			if pl.Name == ar.Plan {
 				planID = pl.ID
 			}
 		}
 	}
-	var productIDs []int64
+	var productIDs, dcrProducts []int64
 	if products, err := p.ListProducts(ctx); err == nil {
 		for _, pr := range products {
 			if slices.Contains(ar.Products, pr.Name) {
 				productIDs = append(productIDs, pr.ID)
+				if pr.DCREnabled {
+					dcrProducts = append(dcrProducts, pr.ID)
+				}
 			}
 		}
 	}
@@ -609,10 +546,40 @@ func (r *PortalAppAccessResource) ImportState(ctx context.Context, req resource.
 		ClientTypeID: types.Int64Null(), TokenEndpoint: types.StringNull(),
 		Timeouts: timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"create": types.StringType, "update": types.StringType})},
 	}
-	if ar.DCRTemplateID != 0 {
-		m.ClientTypeID = types.Int64Value(ar.DCRTemplateID)
+	if len(ids) == 3 {
+		m.ClientTypeID = types.Int64Value(ids[2])
+	} else if ar.DCREnabled {
+		ct, err := commonClientType(ctx, p, dcrProducts)
+		if err != nil {
+			resp.Diagnostics.AddError("Client type of the access request unknown",
+				err.Error()+fmt.Sprintf(". Import with `%d/%d/<client_type_id>`.", appID, arID))
+			return
+		}
+		m.ClientTypeID = types.Int64Value(ct)
+	}
+	if !m.ClientTypeID.IsNull() {
 		r.tokenEndpoint(ctx, p, &m, &resp.Diagnostics)
 	}
-	r.read(ctx, p, &m, nil, &resp.Diagnostics)
+	r.read(ctx, p, &m, ar, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// commonClientType returns the one client type every product allows.
+func commonClientType(ctx context.Context, p *portal.Client, productIDs []int64) (int64, error) {
+	var common []int64
+	for i, id := range productIDs {
+		cts, err := p.ProductClientTypes(ctx, id)
+		if err != nil {
+			return 0, err
+		}
+		if i == 0 {
+			common = cts
+			continue
+		}
+		common = slices.DeleteFunc(common, func(c int64) bool { return !slices.Contains(cts, c) })
+	}
+	if len(common) != 1 {
+		return 0, fmt.Errorf("the request's DCR products allow client types %v, and no Portal answer says which one the request used", common)
+	}
+	return common[0], nil
 }

@@ -35,6 +35,11 @@ type Options struct {
 	EchoAddr      string
 	// FaultSeed seeds fault injection, for reproducible runs.
 	FaultSeed uint64
+	// StrictResponses holds every answer of the Dashboard and the Portal to
+	// the official spec (needs SpecDir): a violation is recorded (see
+	// Violations) and answered 500 instead, so the request that caused it
+	// fails. Tests turn it on.
+	StrictResponses bool
 }
 
 // Sandbox is a running emulation.
@@ -71,10 +76,13 @@ func Start(opts Options) (*Sandbox, error) {
 		if err != nil {
 			return nil, err
 		}
+		dashVal.SetRules(spec.DashboardRules)
+		portalVal.SetRules(spec.PortalRules)
 		sb.SpecValidation = true
 	}
 	dash := dashboard.Handler(dashboard.Options{
 		Store: sb.Store, Token: opts.DashboardToken, ReadOnlyToken: opts.DashboardReadOnlyToken, Validator: dashVal, Faults: sb.Faults,
+		CheckResponses: opts.StrictResponses,
 	})
 	var err error
 	sb.DashboardURL, err = sb.serve(opts.DashboardAddr, dash)
@@ -82,7 +90,7 @@ func Start(opts Options) (*Sandbox, error) {
 		sb.Close()
 		return nil, err
 	}
-	sb.PortalURL, err = sb.serve(opts.PortalAddr, portal.Handler(portal.Options{Store: sb.Store, Token: opts.PortalToken, Validator: portalVal, Faults: sb.Faults}))
+	sb.PortalURL, err = sb.serve(opts.PortalAddr, portal.Handler(portal.Options{Store: sb.Store, Token: opts.PortalToken, Validator: portalVal, Faults: sb.Faults, CheckResponses: opts.StrictResponses}))
 	if err == nil {
 		sb.GatewayURL, err = sb.serve(opts.GatewayAddr, sb.Faults.Wrap("gateway", gateway.New(sb.Store)))
 	}
@@ -129,3 +137,7 @@ func (sb *Sandbox) APIsByName(name string) []string {
 	}
 	return ids
 }
+
+// Violations returns every answer that departed from the official spec
+// (with StrictResponses).
+func (sb *Sandbox) Violations() []string { return sb.Store.Violations() }

@@ -15,11 +15,16 @@ import (
 func start(t *testing.T) *Sandbox {
 	t.Helper()
 	wd, _ := os.Getwd()
-	sb, err := Start(Options{DashboardToken: "tok", DashboardReadOnlyToken: "ro", PortalToken: "ptok", SpecDir: spec.FindDir(wd)})
+	sb, err := Start(Options{DashboardToken: "tok", DashboardReadOnlyToken: "ro", PortalToken: "ptok", SpecDir: spec.FindDir(wd), StrictResponses: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(sb.Close)
+	t.Cleanup(func() {
+		sb.Close()
+		for _, v := range sb.Violations() {
+			t.Errorf("answer outside the official spec: %s", v)
+		}
+	})
 	return sb
 }
 
@@ -138,7 +143,7 @@ func TestDashboardAPIContract(t *testing.T) {
 	if code, _ := call(t, "DELETE", u+"/abc123", "tok", ""); code != 200 {
 		t.Fatalf("delete: %d", code)
 	}
-	if code, body := call(t, "GET", u+"/abc123", "tok", ""); code != 404 || body["Message"] != "Could not retrieve API detail" {
+	if code, body := call(t, "GET", u+"/abc123", "tok", ""); code != 400 || body["Message"] != "Could not retrieve API detail" {
 		t.Fatalf("get deleted: %d %v", code, body)
 	}
 }

@@ -5,10 +5,12 @@ package oidc
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -131,4 +133,44 @@ func ReadClient(ctx context.Context, clientURI, registrationToken string, opts O
 		return nil, err
 	}
 	return &rc, nil
+}
+
+// ClientAuthenticates tells whether the IdP still knows a client, when RFC
+// 7592 cannot say (a 401 there means "no such client" or "wrong registration
+// token" alike): it asks the token endpoint for a client_credentials token
+// with the client's credentials. `invalid_client` means the IdP does not
+// know the client (or its secret); any other answer means it does. The
+// secret is sent as the client registered (authMethod), never logged.
+func ClientAuthenticates(ctx context.Context, tokenEndpoint, clientID, secret, authMethod string, opts Options) (bool, error) {
+	c, p, err := transport(tokenEndpoint, opts)
+	if err != nil {
+		return false, err
+	}
+	u, _ := url.Parse(p)
+	ctx = client.MaskValues(ctx, secret)
+	form := url.Values{"grant_type": {"client_credentials"}}
+	hdr := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}
+	if authMethod == "client_secret_post" {
+		form.Set("client_id", clientID)
+		form.Set("client_secret", secret)
+	} else {
+		hdr.Set("Authorization", "Basic "+basicAuth(clientID, secret))
+	}
+	_, err = c.Do(ctx, client.Request{
+		Method: http.MethodPost, Path: u.Path, Query: u.Query(), NoAuth: true, Header: hdr,
+		Body: []byte(form.Encode()), Idempotent: client.Bool(true),
+	}, nil)
+	if err == nil {
+		return true, nil
+	}
+	var apiErr *client.APIError
+	if errors.As(err, &apiErr) && (apiErr.StatusCode == http.StatusUnauthorized || apiErr.StatusCode == http.StatusBadRequest) {
+		return !strings.Contains(apiErr.Message, "invalid_client"), nil
+	}
+	return false, err
+}
+
+func basicAuth(id, secret string) string {
+	// RFC 6749 §2.3.1: form-urlencode each part, then base64.
+	return base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(id) + ":" + url.QueryEscape(secret)))
 }

@@ -43,10 +43,11 @@ func (p *Client) GetApp(ctx context.Context, id int64) (*App, error) {
 	return &out, nil
 }
 
-// UpdateApp replaces an app's fields.
+// UpdateApp updates an app's fields, keeping those the provider does not
+// manage (putWhole).
 func (p *Client) UpdateApp(ctx context.Context, id int64, a App) (*App, error) {
 	var out App
-	if err := p.do(ctx, http.MethodPut, idPath(appsPath, id), nil, a, &out); err != nil {
+	if err := p.putWhole(ctx, idPath(appsPath, id), a, []string{"ID", "CreatedAt", "AccessRequests"}, nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -62,16 +63,27 @@ func (p *Client) ListApps(ctx context.Context) ([]App, error) {
 	return listAll(ctx, p, appsPath, decodeArray[App])
 }
 
-// AccessRequest is an access request with its credentials.
+// AccessRequest is an access request with its credentials, as
+// AccessRequest-index-elem describes it (the items of
+// GET /apps/{id}/access-requests, and GET /access_requests/{id}). It names
+// its plan, app and products; it does not give their ids, nor the client
+// type (no response schema has it).
 type AccessRequest struct {
-	ID            int64        `json:"ID"`
-	Status        string       `json:"Status"`
-	DCREnabled    bool         `json:"DCREnabled"`
-	Plan          string       `json:"Plan"`
-	Client        string       `json:"Client"`
-	Products      []string     `json:"-"`
-	DCRTemplateID int64        `json:"DCRTemplateID"`
-	Credentials   []Credential `json:"Credentials"`
+	ID          int64        `json:"ID"`
+	Status      string       `json:"Status"`
+	DCREnabled  bool         `json:"DCREnabled"`
+	Plan        string       `json:"Plan"`
+	Client      string       `json:"Client"`
+	Products    []string     `json:"-"`
+	Credentials []Credential `json:"Credentials"`
+}
+
+// Credential returns the request's credential (the first), or nil.
+func (a *AccessRequest) Credential() *Credential {
+	if len(a.Credentials) == 0 {
+		return nil
+	}
+	return &a.Credentials[0]
 }
 
 // UnmarshalJSON accepts Products as a string (list endpoints) or an array
@@ -100,7 +112,9 @@ func (a *AccessRequest) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Credential holds what DCR produced for an access request.
+// Credential holds what DCR produced for an access request. ID and GrantType
+// are in real answers inside access requests, though the spec's Credential
+// schema declares them only for the credential list.
 type Credential struct {
 	ID                         int64  `json:"ID"`
 	OAuthClientID              string `json:"OAuthClientID"`
@@ -115,7 +129,8 @@ type Credential struct {
 }
 
 // ProvisionInput is the body of PUT /apps/{id}/provision, as observed in
-// Tyk's own demo collection (the spec documents no body).
+// Tyk's own demo collection (the spec documents no body); DCRTemplateID is
+// the client type.
 type ProvisionInput struct {
 	PlanID        int64   `json:"PlanID"`
 	ProductIDs    []int64 `json:"ProductIDs"`
@@ -135,10 +150,11 @@ func (p *Client) AppAccessRequests(ctx context.Context, appID int64) ([]AccessRe
 	return listAll(ctx, p, idPath(appsPath, appID)+"/access-requests", decodeArray[AccessRequest])
 }
 
-// GetAppAccessRequest reads one access request of an app.
-func (p *Client) GetAppAccessRequest(ctx context.Context, appID, arID int64) (*AccessRequest, error) {
+// GetAccessRequest reads an access request with its status and credentials
+// (GET /access_requests/{id}, AccessRequest-index-elem).
+func (p *Client) GetAccessRequest(ctx context.Context, arID int64) (*AccessRequest, error) {
 	var out AccessRequest
-	if err := p.do(ctx, http.MethodGet, idPath(appsPath, appID)+"/access-requests/"+strconv.FormatInt(arID, 10), nil, nil, &out); err != nil {
+	if err := p.do(ctx, http.MethodGet, idPath("/access_requests", arID), nil, nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil

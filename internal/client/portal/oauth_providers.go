@@ -61,7 +61,7 @@ func (p *Client) GetOAuthProvider(ctx context.Context, id int64) (*OAuthProvider
 // one in place.
 func (p *Client) UpdateOAuthProvider(ctx context.Context, id int64, in OAuthProviderInput) (*OAuthProvider, error) {
 	var out OAuthProvider
-	if err := p.do(ctx, http.MethodPut, idPath(oauthProvidersPath, id), nil, in, &out); err != nil {
+	if err := p.putWhole(ctx, idPath(oauthProvidersPath, id), in, []string{"ID", "CreatedAt", "UpdatedAt", "ClientTypes"}, nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -137,7 +137,7 @@ func (p *Client) GetClientType(ctx context.Context, providerID, id int64) (*Clie
 // UpdateClientType replaces a client type.
 func (p *Client) UpdateClientType(ctx context.Context, providerID, id int64, in ClientTypeInput) (*ClientType, error) {
 	var out ClientType
-	if err := p.do(ctx, http.MethodPut, idPath(clientTypesPath(providerID), id), nil, in, &out); err != nil {
+	if err := p.putWhole(ctx, idPath(clientTypesPath(providerID), id), in, []string{"ID", "CreatedAt", "UpdatedAt"}, nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil

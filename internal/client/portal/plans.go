@@ -142,7 +142,7 @@ func (p *Client) GetPlan(ctx context.Context, id int64) (*Plan, error) {
 // UpdatePlan replaces a plan's editable fields.
 func (p *Client) UpdatePlan(ctx context.Context, id int64, in PlanInput) (*Plan, error) {
 	var out Plan
-	if err := p.do(ctx, http.MethodPut, idPath(plansPath, id), nil, in, &out); err != nil {
+	if err := p.putWhole(ctx, idPath(plansPath, id), in, []string{"ID", "ReferenceID", "CreatedAt", "UpdatedAt"}, nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"sort"
@@ -213,4 +214,40 @@ func (p *Client) addKnown(kind string, id int64) {
 	if set, ok := p.known[kind]; ok {
 		set[id] = true
 	}
+}
+
+// putWhole updates an object the way Tyk's own scripts do (tyk-demo
+// deployments/portal/bootstrap.sh: GET, edit with jq, PUT the whole object):
+// Tyk documents neither merge nor replace for the Portal's PUTs, so the body
+// is the object as GET returns it, with the fields the provider manages
+// (those in `in`) overlaid, the read-only ones dropped, and fix applied for
+// fields whose GET shape differs from the PUT one (catalogue names vs ids).
+// Fields the provider does not manage are sent back unchanged, so a Portal
+// that replaces keeps them. out receives the PUT's answer.
+func (p *Client) putWhole(ctx context.Context, path string, in any, readOnly []string, fix func(ctx context.Context, got, body map[string]json.RawMessage) error, out any) error {
+	current := map[string]json.RawMessage{}
+	if err := p.do(ctx, http.MethodGet, path, nil, nil, &current); err != nil {
+		return err
+	}
+	got := maps.Clone(current)
+	b, err := json.Marshal(in)
+	if err != nil {
+		return err
+	}
+	overlay := map[string]json.RawMessage{}
+	if err := json.Unmarshal(b, &overlay); err != nil {
+		return err
+	}
+	for k, v := range overlay {
+		current[k] = v
+	}
+	for _, k := range readOnly {
+		delete(current, k)
+	}
+	if fix != nil {
+		if err := fix(ctx, got, current); err != nil {
+			return err
+		}
+	}
+	return p.do(ctx, http.MethodPut, path, nil, current, out)
 }

@@ -111,12 +111,12 @@ func TestClientTypeCSVOrArray(t *testing.T) {
 
 func TestAccessRequestProductsStringOrArray(t *testing.T) {
 	for _, body := range []string{
-		`{"ID":4,"Status":"approved","Plan":"free","Products":"payments,accounts","DCRTemplateID":3,"Credentials":[{"ID":9,"OAuthClientID":"c","Scope":"a b"}]}`,
-		`{"ID":4,"Status":"approved","Plan":"free","Products":["payments","accounts"],"DCRTemplateID":3,"Credentials":[{"ID":9,"OAuthClientID":"c","Scope":"a b"}]}`,
+		`{"ID":4,"Status":"approved","Plan":"free","Products":"payments,accounts","Credentials":[{"ID":9,"OAuthClientID":"c","Scope":"a b"}]}`,
+		`{"ID":4,"Status":"approved","Plan":"free","Products":["payments","accounts"],"Credentials":[{"ID":9,"OAuthClientID":"c","Scope":"a b"}]}`,
 	} {
 		p := newTest(t, func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, body) })
-		ar, err := p.GetAppAccessRequest(context.Background(), 1, 4)
-		if err != nil || len(ar.Products) != 2 || ar.Products[1] != "accounts" || ar.Credentials[0].OAuthClientID != "c" || ar.DCRTemplateID != 3 {
+		ar, err := p.GetAccessRequest(context.Background(), 4)
+		if err != nil || len(ar.Products) != 2 || ar.Products[1] != "accounts" || ar.Credential().OAuthClientID != "c" || ar.Status != "approved" {
 			t.Fatalf("%s: %v %+v", body, err, ar)
 		}
 	}

@@ -117,7 +117,8 @@ func (p *Client) GetProduct(ctx context.Context, id int64) (*Product, error) {
 // UpdateProduct replaces a product's editable fields.
 func (p *Client) UpdateProduct(ctx context.Context, id int64, in ProductInput) (*Product, error) {
 	var out Product
-	if err := p.do(ctx, http.MethodPut, idPath(productsPath, id), nil, in, &out); err != nil {
+	readOnly := []string{"ID", "ReferenceID", "AuthTypes", "Logo", "Preview", "CreatedAt", "UpdatedAt"}
+	if err := p.putWhole(ctx, idPath(productsPath, id), in, readOnly, p.productWriteShape(id), &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -218,4 +219,120 @@ func (p *Client) CatalogueIDs(ctx context.Context, names []string) ([]int64, err
 			p.catalogues[c.Name] = c.ID
 		}
 	}
+}
+
+// productWriteShape turns a product as GET returns it into the shape PUT
+// takes: Catalogues, Tags and Templates are names on GET and ids on writes
+// (tyk-api.md §3.3; the spec's PUT example sends ids). Catalogues map through
+// the catalogue list, Templates (the product's client types) through the
+// product's client-type list, Tags through the tag list; each list is read
+// only when the product has such names. An empty SpecDetails (API products)
+// is not sent back.
+func (p *Client) productWriteShape(id int64) func(context.Context, map[string]json.RawMessage, map[string]json.RawMessage) error {
+	return func(ctx context.Context, got, body map[string]json.RawMessage) error {
+		body["APIDetails"] = mergeAPIDetails(got["APIDetails"], body["APIDetails"])
+		if names := rawNames(body["Catalogues"]); len(names) > 0 {
+			ids, err := p.CatalogueIDs(ctx, names)
+			if err != nil {
+				return err
+			}
+			body["Catalogues"], _ = json.Marshal(ids)
+		}
+		if names := rawNames(body["Templates"]); len(names) > 0 {
+			cts, err := listAll(ctx, p, idPath(productsPath, id)+"/client_types", decodeArray[named])
+			if err != nil {
+				return err
+			}
+			body["Templates"], _ = json.Marshal(idsOf(cts, names))
+		}
+		if names := rawNames(body["Tags"]); len(names) > 0 {
+			tags, err := listAll(ctx, p, "/tags", decodeArray[named])
+			if err != nil {
+				return err
+			}
+			body["Tags"], _ = json.Marshal(idsOf(tags, names))
+		}
+		for _, k := range []string{"Templates", "Tags", "SpecDetails"} {
+			if v, ok := body[k]; ok && (string(v) == "null" || string(v) == "[]") {
+				delete(body, k)
+			}
+		}
+		return nil
+	}
+}
+
+type named struct {
+	ID   int64  `json:"ID"`
+	Name string `json:"Name"`
+}
+
+// rawNames returns the string items of a JSON array (numbers are ids
+// already and yield nothing).
+func rawNames(raw json.RawMessage) []string {
+	var items []json.RawMessage
+	if json.Unmarshal(raw, &items) != nil {
+		return nil
+	}
+	var names []string
+	for _, it := range items {
+		var s string
+		if json.Unmarshal(it, &s) == nil {
+			names = append(names, s)
+		}
+	}
+	return names
+}
+
+func idsOf(items []named, names []string) []int64 {
+	ids := []int64{}
+	for _, n := range names {
+		for _, it := range items {
+			if it.Name == n {
+				ids = append(ids, it.ID)
+				break
+			}
+		}
+	}
+	return ids
+}
+
+// mergeAPIDetails keeps, for each API the update names, the fields of its
+// current entry that the provider does not manage (OASUrl), without the
+// read-only ones the Portal derives from the API definition.
+func mergeAPIDetails(current, updated json.RawMessage) json.RawMessage {
+	var cur, upd []map[string]json.RawMessage
+	if json.Unmarshal(current, &cur) != nil || json.Unmarshal(updated, &upd) != nil {
+		return updated
+	}
+	byID := map[string]map[string]json.RawMessage{}
+	for _, c := range cur {
+		var id string
+		_ = json.Unmarshal(c["APIID"], &id)
+		byID[id] = c
+	}
+	for i, u := range upd {
+		var id string
+		_ = json.Unmarshal(u["APIID"], &id)
+		base, ok := byID[id]
+		if !ok {
+			continue
+		}
+		merged := map[string]json.RawMessage{}
+		for k, v := range base {
+			switch k {
+			case "APIType", "ListenPath", "Name", "Status", "TargetURL", "OASDocument":
+			default:
+				merged[k] = v
+			}
+		}
+		for k, v := range u {
+			merged[k] = v
+		}
+		upd[i] = merged
+	}
+	b, err := json.Marshal(upd)
+	if err != nil {
+		return updated
+	}
+	return b
 }

@@ -115,7 +115,8 @@ func (p *Client) UpdateAPIProvider(ctx context.Context, id int64, in APIProvider
 		Configuration ProviderConfig `json:"Configuration"`
 	}{in.Name, in.Configuration}
 	var out APIProvider
-	if err := p.do(ctx, http.MethodPut, idPath(providersPath, id), nil, body, &out); err != nil {
+	readOnly := []string{"ID", "Status", "LastSynced", "LastSyncedAt", "CreatedAt", "UpdatedAt"}
+	if err := p.putWhole(ctx, idPath(providersPath, id), body, readOnly, nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil

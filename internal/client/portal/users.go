@@ -2,6 +2,8 @@ package portal
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -46,7 +48,8 @@ func (p *Client) GetUser(ctx context.Context, id int64) (*User, error) {
 // UpdateUser replaces a user's fields.
 func (p *Client) UpdateUser(ctx context.Context, id int64, u User) (*User, error) {
 	var out User
-	if err := p.do(ctx, http.MethodPut, idPath(usersPath, id), nil, u, &out); err != nil {
+	readOnly := []string{"ID", "JWTToken", "APITokenCreatedAt", "CreatedAt", "UpdatedAt", "Organisation"}
+	if err := p.putWhole(ctx, idPath(usersPath, id), u, readOnly, teamIDs, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -79,4 +82,28 @@ func (p *Client) FindUserByEmail(ctx context.Context, email string) (*User, erro
 		}
 	}
 	return nil, nil
+}
+
+// teamIDs turns the teams a user GET returns (objects, or names in older
+// Portals) into the team ids User-update takes; teams that are not objects
+// with an ID are left out rather than sent in the wrong shape.
+func teamIDs(_ context.Context, _, body map[string]json.RawMessage) error {
+	raw, ok := body["Teams"]
+	if !ok {
+		return nil
+	}
+	var teams []map[string]any
+	if json.Unmarshal(raw, &teams) != nil {
+		delete(body, "Teams")
+		return nil
+	}
+	ids := []string{}
+	for _, t := range teams {
+		if id, ok := t["ID"]; ok {
+			ids = append(ids, fmt.Sprint(id))
+		}
+	}
+	b, _ := json.Marshal(ids)
+	body["Teams"] = b
+	return nil
 }

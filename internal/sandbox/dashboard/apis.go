@@ -56,17 +56,24 @@ func newAPIID() string {
 	return hex.EncodeToString(b)
 }
 
-func apiDefinition(r *http.Request) (store.Doc, bool) {
+// apiDefinition decodes the api_definition of a write. The Dashboard decodes
+// it into the Gateway's APIDefinition type (the spec's APIDefinition schema),
+// so a field outside that type is not stored; the sandbox drops it too (the
+// stricter assumption: a client cannot rely on it coming back).
+func (s *server) apiDefinition(r *http.Request) (store.Doc, bool) {
 	doc, err := store.Decode(sbhttp.Body(r))
 	if err != nil {
 		return nil, false
 	}
 	def, ok := doc["api_definition"].(map[string]any)
+	if ok {
+		s.opts.Validator.Prune("APIDefinition", def)
+	}
 	return def, ok
 }
 
 func (s *server) createAPI(w http.ResponseWriter, r *http.Request) {
-	def, ok := apiDefinition(r)
+	def, ok := s.apiDefinition(r)
 	if !ok {
 		errorBody(w, http.StatusBadRequest, "Request malformed")
 		return
@@ -91,7 +98,10 @@ func (s *server) createAPI(w http.ResponseWriter, r *http.Request) {
 func (s *server) getAPI(w http.ResponseWriter, r *http.Request) {
 	def, ok := s.findAPI(r.PathValue("id"))
 	if !ok {
-		errorBody(w, http.StatusNotFound, "Could not retrieve API detail")
+		// The spec declares no 404 for this GET, only 400 "Could not
+		// retrieve API detail" (its example), which is what a missing API
+		// gets here.
+		errorBody(w, http.StatusBadRequest, "Could not retrieve API detail")
 		return
 	}
 	sbhttp.JSON(w, http.StatusOK, s.wrap(def))
@@ -103,7 +113,7 @@ func (s *server) updateAPI(w http.ResponseWriter, r *http.Request) {
 		errorBody(w, http.StatusNotFound, "API definition does not exist")
 		return
 	}
-	def, ok := apiDefinition(r)
+	def, ok := s.apiDefinition(r)
 	if !ok {
 		errorBody(w, http.StatusBadRequest, "Request malformed")
 		return

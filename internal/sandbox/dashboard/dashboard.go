@@ -29,6 +29,8 @@ type Options struct {
 	ReadOnlyToken string
 	Validator     *spec.Validator
 	Faults        *faults.Injector
+	// CheckResponses holds every answer to the spec (sbhttp.Plane).
+	CheckResponses bool
 }
 
 type server struct {
@@ -64,7 +66,8 @@ func Handler(opts Options) http.Handler {
 			}
 			errorBody(w, status, "Not authorised")
 		},
-		Validator: opts.Validator,
+		CheckResponses: opts.CheckResponses,
+		Validator:      opts.Validator,
 		WriteInvalid: func(w http.ResponseWriter, r *http.Request, err error) {
 			errorBody(w, http.StatusBadRequest, "Request body malformed: "+firstLine(err.Error()))
 		},

@@ -35,7 +35,7 @@ func (s *server) nameTaken(name, exceptID string) bool {
 }
 
 func (s *server) createPolicy(w http.ResponseWriter, r *http.Request) {
-	doc, err := store.Decode(sbhttp.Body(r))
+	doc, err := s.policyBody(r)
 	if err != nil {
 		errorBody(w, http.StatusForbidden, "Request body malformed.")
 		return
@@ -82,7 +82,7 @@ func (s *server) updatePolicy(w http.ResponseWriter, r *http.Request) {
 		errorBody(w, http.StatusNotFound, "Could not retrieve portal object.")
 		return
 	}
-	doc, err := store.Decode(sbhttp.Body(r))
+	doc, err := s.policyBody(r)
 	if err != nil {
 		errorBody(w, http.StatusForbidden, "Request body malformed.")
 		return
@@ -110,4 +110,15 @@ func (s *server) deletePolicy(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	okBody(w, "Data deleted", nil)
+}
+
+// policyBody decodes a policy write. The Dashboard keeps the fields of its
+// policy type (the spec's Policy schema); anything else is not stored, as in
+// the sandbox (the stricter assumption).
+func (s *server) policyBody(r *http.Request) (store.Doc, error) {
+	doc, err := store.Decode(sbhttp.Body(r))
+	if err == nil {
+		s.opts.Validator.Prune("Policy", doc)
+	}
+	return doc, err
 }

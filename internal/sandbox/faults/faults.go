@@ -144,6 +144,10 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// InjectedHeader marks an answer made up by fault injection (not a Tyk
+// answer), so that the spec check of responses leaves it alone.
+const InjectedHeader = "X-Sandbox-Fault"
+
 // Wrap applies the rules of plane to next.
 func (in *Injector) Wrap(plane string, next http.Handler) http.Handler {
 	if in == nil {
@@ -160,10 +164,12 @@ func (in *Injector) Wrap(plane string, next http.Handler) http.Handler {
 				if code == 0 {
 					code = http.StatusServiceUnavailable
 				}
+				w.Header().Set(InjectedHeader, "1")
 				http.Error(w, "injected fault", code)
 				return
 			case RateLimit:
 				w.Header().Set("Retry-After", strconv.Itoa(rule.RetryAfter))
+				w.Header().Set(InjectedHeader, "1")
 				http.Error(w, "injected rate limit", http.StatusTooManyRequests)
 				return
 			case DropBefore:

@@ -3,6 +3,7 @@ package portal
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox/store"
@@ -10,18 +11,28 @@ import (
 
 var visibilities = map[string]bool{"personal": true, "team": true, "organisation": true}
 
-func (s *server) appDoc(d store.Doc, withARs bool) store.Doc {
-	out := public(d)
-	if withARs {
-		ars := []store.Doc{}
-		for _, ar := range s.st.AccessRequests.List() {
-			if ar["__app_id"] == key(int64Field(d, "ID")) {
-				e := public(ar)
-				e["Products"] = productNames(ar) // an array inside GET /apps/{id}
-				ars = append(ars, e)
-			}
+// appShow is Client-show: the app with its access requests
+// (Client-AccessRequest-elem, whose Products is an array).
+func (s *server) appShow(d store.Doc) store.Doc {
+	out := view(d, appIndexFields)
+	ars := []store.Doc{}
+	for _, ar := range s.arsOfApp(key(int64Field(d, "ID"))) {
+		e := view(ar, appARFields)
+		e["Products"] = productNames(ar)
+		e["Credentials"] = credentialsView(ar)
+		ars = append(ars, e)
+	}
+	out["AccessRequests"] = ars
+	return out
+}
+
+// arsOfApp returns an app's access requests in creation order.
+func (s *server) arsOfApp(appKey string) []store.Doc {
+	var out []store.Doc
+	for _, ar := range s.st.AccessRequests.List() {
+		if ar["__app_id"] == appKey {
+			out = append(out, ar)
 		}
-		out["AccessRequests"] = ars
 	}
 	return out
 }
@@ -34,22 +45,34 @@ func productNames(ar store.Doc) []any {
 	return names
 }
 
-// arIndex is an access request as the list endpoints show it: Products is a
-// comma-separated string there (tyk-api.md §4.3).
-func arIndex(ar store.Doc) store.Doc {
-	e := public(ar)
+// productsString is Products as the access-request endpoints other than
+// GET /apps/{id} show it: one string ([R-ARS] "public_product"; several
+// products joined by commas, tyk-api.md §4.3).
+func productsString(ar store.Doc) string {
 	var names []string
 	for _, n := range productNames(ar) {
 		names = append(names, fmt.Sprint(n))
 	}
-	e["Products"] = strings.Join(names, ",")
+	return strings.Join(names, ",")
+}
+
+// arView shows an access request through fields, with Products as a string
+// and the credentials as [R-AR] shows them.
+func arView(ar store.Doc, fields []string) store.Doc {
+	e := view(ar, fields)
+	if slices.Contains(fields, "Products") {
+		e["Products"] = productsString(ar)
+	}
+	if slices.Contains(fields, "Credentials") {
+		e["Credentials"] = credentialsView(ar)
+	}
 	return e
 }
 
 func (s *server) listApps(w http.ResponseWriter, r *http.Request) {
 	var out []store.Doc
 	for _, d := range page(s.st.Apps.List(), r) {
-		out = append(out, public(d))
+		out = append(out, view(d, appIndexFields))
 	}
 	writeList(w, out)
 }
@@ -88,7 +111,7 @@ func (s *server) createApp(w http.ResponseWriter, r *http.Request) {
 		"UserID": int64Field(in, "UserID"), "Visibility": vis, "CreatedAt": now(),
 	}
 	s.st.Apps.Put(key(id), d)
-	sbJSON(w, http.StatusOK, s.appDoc(d, true))
+	sbJSON(w, http.StatusOK, s.appShow(d))
 }
 
 func (s *server) appFor(w http.ResponseWriter, r *http.Request) (string, store.Doc, bool) {
@@ -97,7 +120,7 @@ func (s *server) appFor(w http.ResponseWriter, r *http.Request) (string, store.D
 
 func (s *server) getApp(w http.ResponseWriter, r *http.Request) {
 	if _, d, ok := s.appFor(w, r); ok {
-		sbJSON(w, http.StatusOK, s.appDoc(d, true))
+		sbJSON(w, http.StatusOK, s.appShow(d))
 	}
 }
 
@@ -111,24 +134,21 @@ func (s *server) updateApp(w http.ResponseWriter, r *http.Request) {
 		onlyErrors(w, http.StatusUnprocessableEntity, "invalid JSON body")
 		return
 	}
-	if _, set := in["UserID"]; !set {
-		in["UserID"] = d["UserID"]
-	}
-	if _, set := in["Name"]; !set {
-		in["Name"] = d["Name"]
-	}
 	if errs := s.validApp(in); len(errs) > 0 {
 		onlyErrors(w, http.StatusUnprocessableEntity, errs...)
 		return
 	}
-	for _, f := range []string{"Name", "Description", "RedirectURLs", "Visibility"} {
-		if v, ok := in[f].(string); ok {
-			d[f] = v
-		}
+	// A PUT replaces the whole object (replaceSemantics).
+	for _, f := range []string{"Name", "Description", "RedirectURLs"} {
+		d[f] = strField(in, f)
+	}
+	d["Visibility"] = strField(in, "Visibility")
+	if d["Visibility"] == "" {
+		d["Visibility"] = "organisation"
 	}
 	d["UserID"] = int64Field(in, "UserID")
 	s.st.Apps.Put(k, d)
-	sbJSON(w, http.StatusOK, s.appDoc(d, true))
+	sbJSON(w, http.StatusOK, s.appShow(d))
 }
 
 // deleteAppCascade removes an app, its access requests and their IdP clients.
@@ -222,8 +242,8 @@ func (s *server) provision(w http.ResponseWriter, r *http.Request) {
 	ar := store.Doc{
 		"ID": id, "Status": "pending", "DCREnabled": dcr, "ProvisionImmediately": auto, "AuthType": authType,
 		"Catalogue": catalogue, "Client": app["Name"], "Plan": plan["Name"], "User": fmt.Sprintf("User#%d", int64Field(app, "UserID")),
-		"CreatedAt": now(), "UpdatedAt": now(), "DeletedAt": "", "DCRTemplateID": ctID, "ProviderID": 0, "Credentials": []any{},
-		"__app_id": k, "__plan_id": planKey, "__product_ids": productIDs, "__product_names": names,
+		"CreatedAt": now(), "UpdatedAt": now(), "DeletedAt": "", "PolicyService": []any{}, "Credentials": []any{},
+		"__client_type_id": ctID, "__app_id": k, "__plan_id": planKey, "__product_ids": productIDs, "__product_names": names,
 	}
 	s.st.AccessRequests.Put(key(id), ar)
 	if auto {
@@ -257,8 +277,11 @@ func (s *server) approve(arKey string) error {
 	credID := s.st.NextID("credential")
 	cred["ID"] = credID
 	cred["AccessRequest"] = fmt.Sprintf("AccessRequest#%d", int64Field(ar, "ID"))
+	if _, set := cred["Expires"]; !set {
+		cred["Expires"] = "1970-01-01 00:00" // no expiry: [R-AR] "1970-01-01 02:00" (a UTC+2 Portal)
+	}
 	for _, f := range []string{"Credential", "CredentialHash", "DCRRegistrationAccessToken", "DCRRegistrationClientURI", "DCRResponse",
-		"Expires", "OAuthClientID", "OAuthClientSecret", "RedirectURI", "ResponseType", "Scope", "TokenEndpoints", "GrantType"} {
+		"OAuthClientID", "OAuthClientSecret", "RedirectURI", "ResponseType", "Scope", "TokenEndpoints", "GrantType", "JWKSURI"} {
 		if _, set := cred[f]; !set {
 			cred[f] = ""
 		}
@@ -273,13 +296,13 @@ func (s *server) approve(arKey string) error {
 
 // registerFor performs the RFC 7591 registration for an access request.
 func (s *server) registerFor(ar store.Doc) (store.Doc, error) {
-	ct, ok := s.st.ClientTypes.Get(key(int64Field(ar, "DCRTemplateID")))
+	ct, ok := s.st.ClientTypes.Get(key(int64Field(ar, "__client_type_id")))
 	if !ok {
-		return nil, fmt.Errorf("client type %v not found", ar["DCRTemplateID"])
+		return nil, fmt.Errorf("client type %v not found", ar["__client_type_id"])
 	}
 	prov, ok := s.st.OAuthProviders.Get(strField(ct, "__provider_id"))
 	if !ok {
-		return nil, fmt.Errorf("OAuth2.0 provider of client type %v not found", ar["DCRTemplateID"])
+		return nil, fmt.Errorf("OAuth2.0 provider of client type %v not found", ar["__client_type_id"])
 	}
 	app, _ := s.st.Apps.Get(strField(ar, "__app_id"))
 	idp := s.newIdPClient(prov)
@@ -334,7 +357,7 @@ func (s *server) revoke(ar store.Doc) error {
 	if len(creds) == 0 {
 		return nil
 	}
-	ct, _ := s.st.ClientTypes.Get(key(int64Field(ar, "DCRTemplateID")))
+	ct, _ := s.st.ClientTypes.Get(key(int64Field(ar, "__client_type_id")))
 	prov, _ := s.st.OAuthProviders.Get(strField(ct, "__provider_id"))
 	idp := s.newIdPClient(prov)
 	for _, c := range creds {
@@ -365,10 +388,8 @@ func (s *server) listAppAccessRequests(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var out []store.Doc
-	for _, ar := range s.st.AccessRequests.List() {
-		if ar["__app_id"] == k {
-			out = append(out, arIndex(ar))
-		}
+	for _, ar := range s.arsOfApp(k) {
+		out = append(out, arView(ar, arIndexFields))
 	}
 	writeList(w, page(out, r))
 }
@@ -379,7 +400,7 @@ func (s *server) getAppAccessRequest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, ar, ok := s.arFor(w, r, "ar", k); ok {
-		sbJSON(w, http.StatusOK, arIndex(ar))
+		sbJSON(w, http.StatusOK, arView(ar, arShowFields))
 	}
 }
 
@@ -403,16 +424,14 @@ func (s *server) deleteAppAccessRequest(w http.ResponseWriter, r *http.Request) 
 func (s *server) listAccessRequests(w http.ResponseWriter, r *http.Request) {
 	var out []store.Doc
 	for _, ar := range s.st.AccessRequests.List() {
-		e := arIndex(ar)
-		delete(e, "Credentials")
-		out = append(out, e)
+		out = append(out, arView(ar, arBasicFields))
 	}
 	writeList(w, page(out, r))
 }
 
 func (s *server) getAccessRequest(w http.ResponseWriter, r *http.Request) {
 	if _, ar, ok := s.arFor(w, r, "id", ""); ok {
-		sbJSON(w, http.StatusOK, arIndex(ar))
+		sbJSON(w, http.StatusOK, arView(ar, arIndexFields))
 	}
 }
 
@@ -494,13 +513,17 @@ func (s *server) listCredentials(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, ar, ok := s.arFor(w, r, "ar", k); ok {
-		writeList(w, credentialsOf(ar))
+		out := []store.Doc{}
+		for _, c := range credentialsOf(ar) {
+			out = append(out, credentialView(c))
+		}
+		writeList(w, out)
 	}
 }
 
 func (s *server) getCredential(w http.ResponseWriter, r *http.Request) {
 	if _, _, c, ok := s.credFor(w, r); ok {
-		sbJSON(w, http.StatusOK, c)
+		sbJSON(w, http.StatusOK, credentialView(c))
 	}
 }
 
@@ -509,7 +532,7 @@ func (s *server) deleteCredential(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := s.revoke(store.Doc{"Credentials": []any{c}, "DCRTemplateID": ar["DCRTemplateID"]}); err != nil {
+	if err := s.revoke(store.Doc{"Credentials": []any{c}, "__client_type_id": ar["__client_type_id"]}); err != nil {
 		onlyErrors(w, http.StatusUnprocessableEntity, err.Error())
 		return
 	}
@@ -535,7 +558,7 @@ func (s *server) rotateCredential(w http.ResponseWriter, r *http.Request) {
 		statusWithErrors(w, err.Error())
 		return
 	}
-	if err := s.revoke(store.Doc{"Credentials": []any{old}, "DCRTemplateID": ar["DCRTemplateID"]}); err != nil {
+	if err := s.revoke(store.Doc{"Credentials": []any{old}, "__client_type_id": ar["__client_type_id"]}); err != nil {
 		statusWithErrors(w, err.Error())
 		return
 	}

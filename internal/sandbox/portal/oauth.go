@@ -20,43 +20,6 @@ var (
 	oktaAppTypes  = map[string]bool{"web": true, "native": true, "browser": true, "service": true}
 )
 
-// CSVForValidation works around a defect of the official spec: it declares
-// the item enum on the whole comma-separated ResponseTypes / GrantType
-// string, which its own example ("code,token") violates. Each item is
-// checked here; the validator then sees one valid item.
-func CSVForValidation(r *http.Request, body []byte) []byte {
-	if !strings.Contains(r.URL.Path, "/client-types") || len(body) == 0 {
-		return body
-	}
-	doc, err := store.Decode(body)
-	if err != nil {
-		return body
-	}
-	for field, allowed := range map[string]map[string]bool{"ResponseTypes": responseTypes, "GrantType": grantTypes} {
-		s, ok := doc[field].(string)
-		if !ok {
-			continue
-		}
-		items := splitCSV(s)
-		if len(items) == 0 {
-			continue
-		}
-		valid := true
-		for _, it := range items {
-			valid = valid && allowed[it]
-		}
-		if valid {
-			first := items[0]
-			if first == "id_token" {
-				first = "it_token"
-			}
-			doc[field] = first
-		}
-	}
-	b, _ := json.Marshal(doc)
-	return b
-}
-
 func splitCSV(s string) []string {
 	var out []string
 	for _, p := range strings.Split(s, ",") {
@@ -70,7 +33,7 @@ func splitCSV(s string) []string {
 func (s *server) listOAuthProviders(w http.ResponseWriter, r *http.Request) {
 	var out []store.Doc
 	for _, d := range page(s.st.OAuthProviders.List(), r) {
-		out = append(out, public(d, "RegistrationAccessToken"))
+		out = append(out, view(d, oauthProviderElemFields))
 	}
 	writeList(w, out)
 }
@@ -109,7 +72,7 @@ func (s *server) createOAuthProvider(w http.ResponseWriter, r *http.Request) {
 		"CreatedAt": now(), "UpdatedAt": now(),
 	}
 	s.st.OAuthProviders.Put(key(id), d)
-	sbJSON(w, http.StatusOK, public(d, "RegistrationAccessToken"))
+	sbJSON(w, http.StatusOK, view(d, oauthProviderElemFields))
 }
 
 func (s *server) providerShow(k string) (store.Doc, bool) {
@@ -117,11 +80,11 @@ func (s *server) providerShow(k string) (store.Doc, bool) {
 	if !ok {
 		return nil, false
 	}
-	out := public(d, "RegistrationAccessToken")
+	out := view(d, oauthProviderElemFields)
 	cts := []store.Doc{}
 	for _, ct := range s.st.ClientTypes.List() {
 		if ct["__provider_id"] == k {
-			cts = append(cts, public(ct))
+			cts = append(cts, clientTypeView(ct, clientTypeElemFields))
 		}
 	}
 	out["ClientTypes"] = cts
@@ -150,13 +113,13 @@ func (s *server) updateOAuthProvider(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	// A PUT replaces the whole object (replaceSemantics): a body without
+	// RegistrationAccessToken leaves the provider without one.
 	s.st.OAuthProviders.Update(k, func(d store.Doc) {
 		d["Name"], d["Type"], d["WellKnownURL"] = in["Name"], in["Type"], in["WellKnownURL"]
 		ssl, _ := in["SSLInsecureSkipVerify"].(bool)
 		d["SSLInsecureSkipVerify"] = ssl
-		if tok := strField(in, "RegistrationAccessToken"); tok != "" {
-			d["RegistrationAccessToken"] = tok
-		}
+		d["RegistrationAccessToken"] = strField(in, "RegistrationAccessToken")
 		d["UpdatedAt"] = now()
 	})
 	d, _ := s.providerShow(k)
@@ -261,7 +224,7 @@ func (s *server) listClientTypes(w http.ResponseWriter, r *http.Request) {
 	var mine []store.Doc
 	for _, ct := range s.st.ClientTypes.List() {
 		if ct["__provider_id"] == pk {
-			mine = append(mine, public(ct))
+			mine = append(mine, clientTypeView(ct, clientTypeElemFields))
 		}
 	}
 	writeList(w, page(mine, r))
@@ -280,7 +243,7 @@ func (s *server) createClientType(w http.ResponseWriter, r *http.Request) {
 	d := store.Doc{"ID": id, "CreatedAt": now(), "__provider_id": pk}
 	s.clientTypeFields(in, d)
 	s.st.ClientTypes.Put(key(id), d)
-	sbJSON(w, http.StatusOK, public(d))
+	sbJSON(w, http.StatusOK, clientTypeView(d, clientTypeElemFields))
 }
 
 func (s *server) getClientType(w http.ResponseWriter, r *http.Request) {
@@ -289,7 +252,7 @@ func (s *server) getClientType(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d, _ := s.st.ClientTypes.Get(ck)
-	sbJSON(w, http.StatusOK, public(d))
+	sbJSON(w, http.StatusOK, clientTypeView(d, clientTypeElemFields))
 }
 
 func (s *server) updateClientType(w http.ResponseWriter, r *http.Request) {
@@ -303,7 +266,7 @@ func (s *server) updateClientType(w http.ResponseWriter, r *http.Request) {
 	}
 	s.st.ClientTypes.Update(ck, func(d store.Doc) { s.clientTypeFields(in, d) })
 	d, _ := s.st.ClientTypes.Get(ck)
-	sbJSON(w, http.StatusOK, public(d))
+	sbJSON(w, http.StatusOK, clientTypeView(d, clientTypeElemFields))
 }
 
 func (s *server) deleteClientType(w http.ResponseWriter, r *http.Request) {

@@ -12,7 +12,7 @@ func (s *server) listPlans(w http.ResponseWriter, r *http.Request) {
 	var out []store.Doc
 	for _, d := range s.st.Plans.List() {
 		if visible(d) {
-			out = append(out, public(d))
+			out = append(out, view(d, planSummaryFields))
 		}
 	}
 	out = page(out, r)
@@ -28,26 +28,42 @@ func (s *server) planFor(w http.ResponseWriter, r *http.Request) (string, store.
 
 func (s *server) getPlan(w http.ResponseWriter, r *http.Request) {
 	if _, d, ok := s.planFor(w, r); ok {
-		sbJSON(w, http.StatusOK, public(d))
+		sbJSON(w, http.StatusOK, view(d, planShowFields))
 	}
 }
 
 var planFields = []string{"DisplayName", "Description", "JWTScope", "AutoApproveAccessRequests", "RateLimit", "Per", "Quota",
 	"QuotaRenewalRate", "PlanQuota", "PlanQuotaRenewalRate", "UnlimitedQuota", "UnlimitedRateLimit", "KeyExpiresIn", "MetaData", "CID"}
 
+// applyPlanFields sets the writable fields of a create or a PUT; a PUT
+// replaces the whole object (replaceSemantics), so a field left out is reset.
 func (s *server) applyPlanFields(in, d store.Doc) error {
 	for _, f := range planFields {
 		if v, ok := in[f]; ok {
 			d[f] = v
+		} else {
+			delete(d, f)
 		}
 	}
-	if raw, ok := in["Catalogues"]; ok {
-		names, err := s.catalogueNames(raw)
-		if err != nil {
-			return err
-		}
-		d["Catalogues"] = names
+	for _, f := range []string{"DisplayName", "Description", "JWTScope", "CID"} {
+		d[f] = strField(in, f)
 	}
+	for _, f := range []string{"AutoApproveAccessRequests", "UnlimitedQuota", "UnlimitedRateLimit"} {
+		v, _ := in[f].(bool)
+		d[f] = v
+	}
+	if _, ok := d["MetaData"].(map[string]any); !ok {
+		d["MetaData"] = map[string]any{}
+	}
+	// Plan.Catalogues are ids, on reads as on writes (spec Plan).
+	if _, err := s.catalogueNames(in["Catalogues"]); err != nil {
+		return err
+	}
+	ids, _ := in["Catalogues"].([]any)
+	if ids == nil {
+		ids = []any{}
+	}
+	d["Catalogues"] = ids
 	d["UpdatedAt"] = now()
 	return nil
 }
@@ -68,7 +84,7 @@ func planPolicy(d store.Doc, tags []any) store.Doc {
 		quota, renew = -1, -1
 	}
 	return store.Doc{
-		"name": d["Name"], "active": true, "state": "active", "is_inactive": false, "tags": tags,
+		"name": d["Name"], "active": true, "is_inactive": false, "tags": tags,
 		"rate": rate, "per": per, "quota_max": quota, "quota_renewal_rate": renew,
 		"throttle_interval": -1, "throttle_retry_limit": -1, "max_query_depth": -1, "key_expires_in": num("KeyExpiresIn", 0),
 		"meta_data":     map[string]any{},
@@ -115,7 +131,7 @@ func (s *server) createPlan(w http.ResponseWriter, r *http.Request) {
 	}
 	d["ReferenceID"] = ref
 	s.st.Plans.Put(key(id), d)
-	sbJSON(w, http.StatusOK, public(d))
+	sbJSON(w, http.StatusOK, view(d, planShowFields))
 }
 
 func (s *server) updatePlan(w http.ResponseWriter, r *http.Request) {
@@ -130,6 +146,9 @@ func (s *server) updatePlan(w http.ResponseWriter, r *http.Request) {
 	}
 	if n := strField(in, "Name"); n != "" {
 		d["Name"] = n
+	} else {
+		onlyErrors(w, http.StatusUnprocessableEntity, "Name can't be blank")
+		return
 	}
 	if err := s.applyPlanFields(in, d); err != nil {
 		onlyErrors(w, http.StatusUnprocessableEntity, err.Error())
@@ -149,7 +168,7 @@ func (s *server) updatePlan(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.st.Plans.Put(k, d)
-	sbJSON(w, http.StatusOK, public(d))
+	sbJSON(w, http.StatusOK, view(d, planShowFields))
 }
 
 func (s *server) deletePlan(w http.ResponseWriter, r *http.Request) {

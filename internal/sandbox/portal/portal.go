@@ -26,6 +26,8 @@ type Options struct {
 	Token     string
 	Validator *spec.Validator
 	Faults    *faults.Injector
+	// CheckResponses holds every answer to the spec (sbhttp.Plane).
+	CheckResponses bool
 }
 
 type server struct {
@@ -114,8 +116,8 @@ func Handler(opts Options) http.Handler {
 		WriteAuthError: func(w http.ResponseWriter, r *http.Request, status int) {
 			onlyErrors(w, status, "Unauthorized: invalid or missing admin API token")
 		},
-		Validator:     opts.Validator,
-		ForValidation: CSVForValidation,
+		CheckResponses: opts.CheckResponses,
+		Validator:      opts.Validator,
 		WriteInvalid: func(w http.ResponseWriter, r *http.Request, err error) {
 			onlyErrors(w, http.StatusUnprocessableEntity, firstLine(err.Error()))
 		},
@@ -187,20 +189,13 @@ func strField(d store.Doc, k string) string {
 	return s
 }
 
-// public drops internal "__" fields and the listed write-only fields.
-func public(d store.Doc, hidden ...string) store.Doc {
-	out := store.Doc{}
-	for k, v := range d {
-		if strings.HasPrefix(k, "__") {
-			continue
-		}
-		out[k] = v
-	}
-	for _, h := range hidden {
-		delete(out, h)
-	}
-	return out
-}
+// replaceSemantics: Tyk documents neither merge nor replace for the Portal's
+// PUTs (tyk-api.md §3.3, §9.14); Tyk's own scripts (tyk-demo
+// deployments/portal/bootstrap.sh, deployments/keycloak-dcr/bootstrap.sh) GET,
+// edit and PUT the whole object. The sandbox takes the stricter assumption:
+// a PUT replaces the object, and a writable field the body leaves out is reset
+// to its default, so a client sending a partial body loses data here as it
+// could on a real Portal. Every PUT handler follows it.
 
 // lookup resolves the integer path parameter param in coll. A missing, or
 // hidden (product or plan whose policy is gone), object is a 404 with msg.

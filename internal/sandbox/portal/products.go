@@ -22,7 +22,11 @@ func seedCatalogues(st *store.Store) {
 }
 
 func (s *server) listCatalogues(w http.ResponseWriter, r *http.Request) {
-	writeList(w, page(s.st.Catalogues.List(), r))
+	var out []store.Doc
+	for _, c := range page(s.st.Catalogues.List(), r) {
+		out = append(out, view(c, catalogueIndexFields))
+	}
+	writeList(w, out)
 }
 
 // catalogueNames turns ids from a write into the names GET returns; an
@@ -47,7 +51,7 @@ func (s *server) listProducts(w http.ResponseWriter, r *http.Request) {
 	var out []store.Doc
 	for _, d := range s.st.Products.List() {
 		if visible(d) {
-			out = append(out, public(d))
+			out = append(out, productIndex(d))
 		}
 	}
 	writeList(w, page(out, r))
@@ -59,7 +63,7 @@ func (s *server) productFor(w http.ResponseWriter, r *http.Request) (string, sto
 
 func (s *server) getProduct(w http.ResponseWriter, r *http.Request) {
 	if _, d, ok := s.productFor(w, r); ok {
-		sbJSON(w, http.StatusOK, public(d))
+		sbJSON(w, http.StatusOK, productShow(d))
 	}
 }
 
@@ -72,7 +76,7 @@ func productPolicy(name string, tags []any, details []any) store.Doc {
 		rights[id] = map[string]any{"api_id": id, "api_name": det["Name"], "versions": []any{"Default"}, "allowed_urls": []any{}, "limit": nil}
 	}
 	return store.Doc{
-		"name": name, "active": true, "state": "active", "is_inactive": false, "tags": tags,
+		"name": name, "active": true, "is_inactive": false, "tags": tags,
 		"rate": -1, "per": -1, "quota_max": -1, "quota_renewal_rate": -1, "throttle_interval": -1, "throttle_retry_limit": -1,
 		"max_query_depth": -1, "key_expires_in": 0, "meta_data": map[string]any{},
 		"partitions":    map[string]any{"acl": true, "quota": false, "rate_limit": false, "complexity": false, "per_api": false},
@@ -121,24 +125,26 @@ func resolveDetails(in store.Doc, conn *dashConn) ([]any, string, error) {
 	return details, authType, nil
 }
 
+// applyProductFields sets the writable fields of a create or a PUT; a PUT
+// replaces the whole object (replaceSemantics), so a field left out is reset.
+// Path defaults to the name's slug, as the Portal derives it.
 func (s *server) applyProductFields(in, d store.Doc) error {
-	for _, f := range []string{"DisplayName", "Description", "Content", "Path", "Scopes"} {
-		if v, ok := in[f].(string); ok {
-			d[f] = v
-		}
+	for _, f := range []string{"DisplayName", "Description", "Content", "Scopes", "CID"} {
+		d[f] = strField(in, f)
+	}
+	d["Path"] = strField(in, "Path")
+	if d["Path"] == "" {
+		d["Path"] = slug(strField(d, "Name"))
 	}
 	for _, f := range []string{"DCREnabled", "Feature"} {
-		if v, ok := in[f].(bool); ok {
-			d[f] = v
-		}
+		v, _ := in[f].(bool)
+		d[f] = v
 	}
-	if raw, ok := in["Catalogues"]; ok {
-		names, err := s.catalogueNames(raw)
-		if err != nil {
-			return err
-		}
-		d["Catalogues"] = names
+	names, err := s.catalogueNames(in["Catalogues"])
+	if err != nil {
+		return err
 	}
+	d["Catalogues"] = names
 	d["UpdatedAt"] = now()
 	return nil
 }
@@ -188,7 +194,7 @@ func (s *server) createProduct(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.st.Products.Put(key(id), d)
-	sbJSON(w, http.StatusCreated, public(d))
+	sbJSON(w, http.StatusCreated, productShow(d))
 }
 
 func (s *server) updateProduct(w http.ResponseWriter, r *http.Request) {
@@ -202,7 +208,7 @@ func (s *server) updateProduct(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	prov, _ := s.st.APIProviders.Get(key(int64Field(d, "ProviderID")))
-	if _, changesAPIs := in["APIDetails"]; changesAPIs && prov != nil {
+	if prov != nil {
 		conn, err := newDashConn(prov)
 		if err == nil {
 			details, authType, derr := resolveDetails(in, conn)
@@ -226,13 +232,16 @@ func (s *server) updateProduct(w http.ResponseWriter, r *http.Request) {
 	}
 	if n := strField(in, "Name"); n != "" {
 		d["Name"] = n
+	} else {
+		onlyErrors(w, http.StatusUnprocessableEntity, "Name can't be blank")
+		return
 	}
 	if err := s.applyProductFields(in, d); err != nil {
 		onlyErrors(w, http.StatusUnprocessableEntity, err.Error())
 		return
 	}
 	s.st.Products.Put(k, d)
-	sbJSON(w, http.StatusOK, public(d))
+	sbJSON(w, http.StatusOK, productShow(d))
 }
 
 func (s *server) deleteProduct(w http.ResponseWriter, r *http.Request) {
@@ -273,7 +282,7 @@ func (s *server) listProductClientTypes(w http.ResponseWriter, r *http.Request) 
 	var out []store.Doc
 	for _, id := range clientTypeIDs(d) {
 		if ct, ok := s.st.ClientTypes.Get(key(id)); ok {
-			out = append(out, store.Doc{"ID": id, "Name": ct["Name"]})
+			out = append(out, view(ct, productClientTypeItemFields))
 		}
 	}
 	writeList(w, page(out, r))
@@ -301,8 +310,7 @@ func (s *server) attachProductClientType(w http.ResponseWriter, r *http.Request)
 	}
 	setClientTypeIDs(d, ids)
 	s.st.Products.Put(k, d)
-	out := public(ct)
-	sbJSON(w, http.StatusCreated, out)
+	sbJSON(w, http.StatusCreated, clientTypeView(ct, productClientTypeFields))
 }
 
 func (s *server) getProductClientType(w http.ResponseWriter, r *http.Request) {
@@ -318,7 +326,7 @@ func (s *server) getProductClientType(w http.ResponseWriter, r *http.Request) {
 		sbJSON(w, http.StatusNotFound, map[string]any{"status": "error"})
 		return
 	}
-	sbJSON(w, http.StatusOK, public(ct))
+	sbJSON(w, http.StatusOK, clientTypeView(ct, productClientTypeFields))
 }
 
 func (s *server) detachProductClientType(w http.ResponseWriter, r *http.Request) {

@@ -13,9 +13,7 @@ import (
 func (s *server) listProviders(w http.ResponseWriter, r *http.Request) {
 	var out []store.Doc
 	for _, d := range page(s.st.APIProviders.List(), r) {
-		e := public(d)
-		delete(e, "Configuration")
-		out = append(out, e)
+		out = append(out, view(d, apiProviderIndexFields))
 	}
 	writeList(w, out)
 }
@@ -42,11 +40,11 @@ func (s *server) createProvider(w http.ResponseWriter, r *http.Request) {
 		typ = "tyk-pro"
 	}
 	d := store.Doc{
-		"ID": id, "Name": in["Name"], "Type": typ, "Status": "Unknown", "LastSynced": "Not synced yet",
+		"ID": id, "Name": in["Name"], "Type": typ, "Status": "Unknown", "LastSynced": "Not synced yet", "LastSyncedAt": "",
 		"Configuration": map[string]any{"ID": id, "MetaData": meta}, "CreatedAt": now(), "UpdatedAt": now(),
 	}
 	s.st.APIProviders.Put(key(id), d)
-	sbJSON(w, http.StatusOK, public(d))
+	sbJSON(w, http.StatusOK, view(d, apiProviderShowFields))
 }
 
 func (s *server) apiProviderFor(w http.ResponseWriter, r *http.Request) (string, store.Doc, bool) {
@@ -55,7 +53,7 @@ func (s *server) apiProviderFor(w http.ResponseWriter, r *http.Request) (string,
 
 func (s *server) getProvider(w http.ResponseWriter, r *http.Request) {
 	if _, d, ok := s.apiProviderFor(w, r); ok {
-		sbJSON(w, http.StatusOK, public(d))
+		sbJSON(w, http.StatusOK, view(d, apiProviderShowFields))
 	}
 }
 
@@ -75,18 +73,22 @@ func (s *server) updateProvider(w http.ResponseWriter, r *http.Request) {
 		onlyErrors(w, http.StatusUnprocessableEntity, "Configuration.MetaData must be a JSON document")
 		return
 	}
+	if strField(in, "Name") == "" {
+		onlyErrors(w, http.StatusUnprocessableEntity, "Name can't be blank")
+		return
+	}
+	// A PUT replaces the whole object (replaceSemantics).
 	s.st.APIProviders.Update(k, func(d store.Doc) {
-		if n := strField(in, "Name"); n != "" {
-			d["Name"] = n
+		d["Name"] = strField(in, "Name")
+		if t := strField(in, "Type"); t != "" {
+			d["Type"] = t
 		}
-		if meta != "" {
-			c, _ := d["Configuration"].(map[string]any)
-			c["MetaData"] = meta
-		}
+		c, _ := d["Configuration"].(map[string]any)
+		c["MetaData"] = meta
 		d["UpdatedAt"] = now()
 	})
 	d, _ := s.st.APIProviders.Get(k)
-	sbJSON(w, http.StatusOK, public(d))
+	sbJSON(w, http.StatusOK, view(d, apiProviderShowFields))
 }
 
 func (s *server) deleteProvider(w http.ResponseWriter, r *http.Request) {
@@ -175,7 +177,7 @@ func (s *server) synchronize(w http.ResponseWriter, r *http.Request) {
 			coll.Update(key(int64Field(d, "ID")), func(d store.Doc) { d["__hidden"] = hidden })
 		}
 	}
-	s.st.APIProviders.Update(k, func(d store.Doc) { d["Status"] = "Up"; d["LastSynced"] = "0 seconds ago" })
+	s.st.APIProviders.Update(k, func(d store.Doc) { d["Status"] = "Up"; d["LastSynced"] = "0 seconds ago"; d["LastSyncedAt"] = now() })
 	sbJSON(w, http.StatusOK, map[string]any{"status": "ok", "message": "Action Synchronize: Executed successfully"})
 }
 
@@ -249,7 +251,7 @@ func newProductDoc(id int64, providerKey, name, ref string, details []any, authT
 		"ID": id, "Name": name, "DisplayName": "", "Description": "", "Content": "", "Path": slug(name),
 		"Feature": false, "ProviderID": providerID, "IsDocumentationOnly": false, "ReferenceID": ref,
 		"AuthType": authType, "AuthTypes": []any{}, "DCREnabled": false, "Scopes": "", "Catalogues": []any{},
-		"Tags": nil, "Templates": nil, "APIDetails": details, "Logo": "", "Preview": "",
+		"Tags": []any{}, "Templates": []any{}, "APIDetails": details, "Logo": "", "Preview": "",
 		"__client_types": []any{}, "CreatedAt": now(), "UpdatedAt": now(),
 	}
 }

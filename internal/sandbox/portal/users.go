@@ -15,7 +15,7 @@ func sbJSON(w http.ResponseWriter, status int, v any) { sbhttp.JSON(w, status, v
 func (s *server) listUsers(w http.ResponseWriter, r *http.Request) {
 	var out []store.Doc
 	for _, u := range page(s.st.Users.List(), r) {
-		out = append(out, public(u, "JWTToken", "APITokenCreatedAt", "ResetPassword", "CreatedAt", "UpdatedAt", "Organisation", "Teams"))
+		out = append(out, view(u, userIndexFields))
 	}
 	writeList(w, out)
 }
@@ -29,18 +29,19 @@ func (s *server) emailTaken(email, except string) bool {
 	return false
 }
 
+// userFields sets the writable fields from a create or a PUT. A PUT replaces
+// the whole object (replaceSemantics): a field left out is reset.
 func userFields(in, d store.Doc) {
-	for _, f := range []string{"Email", "First", "Last", "Role", "Provider"} {
-		if v, ok := in[f]; ok {
+	for f, def := range map[string]string{"Email": "", "First": "", "Last": "", "Role": "consumer-team-member", "Provider": "password"} {
+		if v := strField(in, f); v != "" {
 			d[f] = v
+		} else {
+			d[f] = def
 		}
 	}
-	if v, ok := in["Active"].(bool); ok {
-		d["Active"] = v
-	}
-	if v, ok := in["OrganisationID"]; ok {
-		d["OrganisationID"] = v
-	}
+	active, _ := in["Active"].(bool)
+	d["Active"] = active
+	d["OrganisationID"] = int64Field(in, "OrganisationID")
 	d["UpdatedAt"] = now()
 }
 
@@ -63,13 +64,13 @@ func (s *server) createUser(w http.ResponseWriter, r *http.Request) {
 	tok := make([]byte, 24)
 	_, _ = rand.Read(tok)
 	d := store.Doc{
-		"ID": id, "Active": false, "OrganisationID": 1, "Role": "consumer-team-member", "Provider": "password",
+		"ID":       id,
 		"JWTToken": "eyJ" + hex.EncodeToString(tok), "APITokenCreatedAt": now()[:10], "Organisation": "Default Organisation",
 		"ResetPassword": false, "Teams": []any{}, "CreatedAt": now(),
 	}
 	userFields(in, d)
 	s.st.Users.Put(key(id), d)
-	sbJSON(w, http.StatusOK, public(d))
+	sbJSON(w, http.StatusOK, view(d, userShowFields))
 }
 
 func (s *server) userFor(w http.ResponseWriter, r *http.Request) (string, bool) {
@@ -83,7 +84,7 @@ func (s *server) getUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d, _ := s.st.Users.Get(k)
-	sbJSON(w, http.StatusOK, public(d))
+	sbJSON(w, http.StatusOK, view(d, userShowFields))
 }
 
 func (s *server) updateUser(w http.ResponseWriter, r *http.Request) {
@@ -102,7 +103,7 @@ func (s *server) updateUser(w http.ResponseWriter, r *http.Request) {
 	}
 	s.st.Users.Update(k, func(d store.Doc) { userFields(in, d) })
 	d, _ := s.st.Users.Get(k)
-	sbJSON(w, http.StatusOK, public(d))
+	sbJSON(w, http.StatusOK, view(d, userShowFields))
 }
 
 func (s *server) deleteUser(w http.ResponseWriter, r *http.Request) {

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox/faults"
 	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox/spec"
 	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox/store"
 )
@@ -38,12 +39,18 @@ type Plane struct {
 	// answered through WriteInvalid.
 	Validator    *spec.Validator
 	WriteInvalid func(w http.ResponseWriter, r *http.Request, err error)
-	// ForValidation, when set, rewrites the body the validator sees (never
-	// the one the handler gets), for documented defects of a spec.
-	ForValidation func(r *http.Request, body []byte) []byte
 	// Skip names path prefixes that bypass auth and validation (readiness).
 	Skip []string
+	// CheckResponses holds every answer to the spec (Validator's response
+	// schemas and its Rules). A violation is recorded in the store and, so
+	// that the request which caused it fails, the answer is replaced by a 500
+	// naming the violation.
+	CheckResponses bool
 }
+
+// ViolationStatus is the status of an answer replaced because it violated
+// the spec.
+const ViolationStatus = http.StatusInternalServerError
 
 type recorder struct {
 	http.ResponseWriter
@@ -105,17 +112,70 @@ func (p Plane) Wrap(next http.Handler) http.Handler {
 			}
 		}
 		if p.Validator != nil {
-			vbody := body
-			if p.ForValidation != nil {
-				vbody = p.ForValidation(r, body)
-			}
-			if err := p.Validator.Validate(r.Context(), r, vbody); err != nil && !errors.Is(err, spec.ErrNoRoute) {
+			if err := p.Validator.Validate(r.Context(), r, body); err != nil && !errors.Is(err, spec.ErrNoRoute) {
 				p.WriteInvalid(rec, r, err)
 				return
 			}
 		}
-		next.ServeHTTP(rec, r)
+		if !p.CheckResponses || p.Validator == nil {
+			next.ServeHTTP(rec, r)
+			return
+		}
+		buf := &bufferedWriter{header: http.Header{}, under: rec}
+		next.ServeHTTP(buf, r)
+		if buf.hijacked {
+			return
+		}
+		if buf.code == 0 {
+			buf.code = http.StatusOK
+		}
+		if buf.header.Get(faults.InjectedHeader) == "" {
+			if err := p.Validator.ValidateResponse(r.Context(), r, buf.code, buf.header, buf.body.Bytes()); err != nil {
+				if p.Store != nil {
+					p.Store.RecordViolation(p.Name + ": " + err.Error())
+				}
+				JSON(rec, ViolationStatus, map[string]any{"Status": "Error", "errors": []string{"sandbox: " + err.Error()}, "Message": "sandbox: " + err.Error()})
+				return
+			}
+		}
+		buf.flush()
 	})
+}
+
+// bufferedWriter holds an answer until it has been checked.
+type bufferedWriter struct {
+	header   http.Header
+	code     int
+	body     bytes.Buffer
+	under    *recorder
+	hijacked bool
+}
+
+func (b *bufferedWriter) Header() http.Header { return b.header }
+func (b *bufferedWriter) WriteHeader(code int) {
+	if b.code == 0 {
+		b.code = code
+	}
+}
+func (b *bufferedWriter) Write(p []byte) (int, error) {
+	if b.code == 0 {
+		b.code = http.StatusOK
+	}
+	return b.body.Write(p)
+}
+
+// Hijack lets fault injection drop the connection.
+func (b *bufferedWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	b.hijacked = true
+	return b.under.Hijack()
+}
+
+func (b *bufferedWriter) flush() {
+	for k, v := range b.header {
+		b.under.Header()[k] = v
+	}
+	b.under.WriteHeader(b.code)
+	_, _ = b.under.Write(b.body.Bytes())
 }
 
 // JSON writes v as a JSON answer.

@@ -28,8 +28,10 @@ const (
 
 // Validator checks requests against one OpenAPI document.
 type Validator struct {
+	doc      *openapi3.T
 	router   routers.Router
 	basePath string
+	rules    Rules
 }
 
 // Load reads the document at path. basePath is the prefix the document's
@@ -41,11 +43,14 @@ func Load(path, basePath string) (*Validator, error) {
 		return nil, fmt.Errorf("loading %s: %w", path, err)
 	}
 	doc.Servers = openapi3.Servers{{URL: "/"}}
+	if !doc.IsOpenAPI31OrLater() {
+		anyValueAcceptsNull(doc)
+	}
 	r, err := gorillamux.NewRouter(doc)
 	if err != nil {
 		return nil, fmt.Errorf("routing %s: %w", path, err)
 	}
-	return &Validator{router: r, basePath: basePath}, nil
+	return &Validator{doc: doc, router: r, basePath: basePath}, nil
 }
 
 // FindDir returns the first directory holding the official spec files:
@@ -102,4 +107,76 @@ func (v *Validator) Validate(ctx context.Context, r *http.Request, body []byte) 
 		},
 	}
 	return openapi3filter.ValidateRequest(ctx, in)
+}
+
+// anyValueAcceptsNull makes every schema without a type accept null. In the
+// Dashboard's OpenAPI 3.0 document the envelope's `Meta: {}` means "any
+// value", and the document's own examples answer "Meta": null, which
+// kin-openapi's 3.0 rules (null needs nullable: true) would reject.
+func anyValueAcceptsNull(doc *openapi3.T) {
+	seen := map[*openapi3.Schema]bool{}
+	var walk func(ref *openapi3.SchemaRef)
+	walk = func(ref *openapi3.SchemaRef) {
+		if ref == nil || ref.Value == nil || seen[ref.Value] {
+			return
+		}
+		s := ref.Value
+		seen[s] = true
+		if s.Type == nil || s.Type.IsEmpty() {
+			s.Nullable = true
+		}
+		for _, p := range s.Properties {
+			walk(p)
+		}
+		for _, g := range []openapi3.SchemaRefs{s.AllOf, s.OneOf, s.AnyOf} {
+			for _, x := range g {
+				walk(x)
+			}
+		}
+		walk(s.Items)
+		walk(s.AdditionalProperties.Schema)
+	}
+	for _, ref := range doc.Components.Schemas {
+		walk(ref)
+	}
+}
+
+// Prune deletes from doc, in place, every property that the named
+// component schema does not declare (recursively). It models a server that
+// decodes bodies into its own types: a field outside them is not stored.
+func (v *Validator) Prune(schema string, doc map[string]any) {
+	if v == nil {
+		return
+	}
+	ref, ok := v.doc.Components.Schemas[schema]
+	if !ok {
+		return
+	}
+	prune(ref, doc)
+}
+
+func prune(ref *openapi3.SchemaRef, val any) {
+	switch t := val.(type) {
+	case map[string]any:
+		props := map[string]*openapi3.SchemaRef{}
+		open, addl, _ := declared(ref, props)
+		for k, x := range t {
+			switch p, ok := props[k]; {
+			case ok:
+				prune(p, x)
+			case addl != nil:
+				prune(addl, x)
+			case open:
+			default:
+				delete(t, k)
+			}
+		}
+	case []any:
+		_, _, items := declared(ref, map[string]*openapi3.SchemaRef{})
+		if len(items) > 0 {
+			for _, el := range t {
+				prune(items[0], el)
+			}
+		}
+	}
 }

@@ -168,8 +168,9 @@ type Store struct {
 	seqMu sync.Mutex
 	seqs  map[string]int64
 
-	logMu sync.Mutex
-	log   []RequestRecord
+	logMu      sync.Mutex
+	log        []RequestRecord
+	violations []string
 }
 
 // NextID returns the next integer id of a Portal kind, starting at 1.
@@ -218,4 +219,18 @@ func (s *Store) ResetRequests() {
 	s.logMu.Lock()
 	defer s.logMu.Unlock()
 	s.log = nil
+}
+
+// RecordViolation notes an answer that departed from the official spec.
+func (s *Store) RecordViolation(v string) {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	s.violations = append(s.violations, v)
+}
+
+// Violations returns the answers that departed from the official spec.
+func (s *Store) Violations() []string {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	return append([]string(nil), s.violations...)
 }

@@ -1,0 +1,178 @@
+package portal
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/tykdcr/terraform-provider-tyk/internal/client"
+)
+
+// Access-request workflows: what an admin does in the Portal UI to give an
+// app access to products on a plan (provision, find the new request,
+// approve, wait for the credential) and to take it away (revoke). The
+// request's status and DCR flag come from GET /access_requests/{id}
+// (AccessRequest-index-elem) or the app's list, never from
+// GET /apps/{app_id}/access-requests/{id}, which carries neither (spec
+// AccessRequest-show; a recording of a real Portal agrees).
+
+// AccessSpec is an access to request: the app, the plan and products by id
+// and by name (access requests name them, they do not give their ids), and
+// the client type for DCR products.
+type AccessSpec struct {
+	AppID        int64
+	PlanID       int64
+	PlanName     string
+	ProductIDs   []int64
+	ProductNames []string
+	ClientTypeID int64
+}
+
+// Matches reports whether ar is a request for exactly this plan and
+// products. The client type cannot be told: no access-request answer
+// documents it.
+func (s AccessSpec) Matches(ar AccessRequest) bool {
+	if ar.Plan != s.PlanName {
+		return false
+	}
+	want := slices.Clone(s.ProductNames)
+	got := slices.Clone(ar.Products)
+	sort.Strings(want)
+	sort.Strings(got)
+	return slices.Equal(got, want)
+}
+
+// Request statuses.
+const (
+	StatusPending  = "pending"
+	StatusApproved = "approved"
+	StatusRejected = "rejected"
+)
+
+// RequestAccess creates an access request for spec and approves it; for DCR
+// products the Portal then registers the client in the IdP. A pending
+// request for the same plan and products is resumed rather than a second one
+// provisioned (an interrupted earlier create). Provisioning is not
+// idempotent: after an unknown outcome the new request is looked for before
+// provisioning again. recorded is called with the request as soon as it is
+// known, before approval, so that the caller can keep track of it whatever
+// happens next. Requests: one list, the provision, one list, the approval.
+func (p *Client) RequestAccess(ctx context.Context, spec AccessSpec, recorded func(AccessRequest)) (*AccessRequest, error) {
+	before, err := p.AppAccessRequests(ctx, spec.AppID)
+	if err != nil {
+		return nil, fmt.Errorf("listing the app's access requests: %w", err)
+	}
+	ar := newest(before, func(a AccessRequest) bool { return a.Status == StatusPending && spec.Matches(a) })
+	if ar == nil {
+		known := map[int64]bool{}
+		for _, a := range before {
+			known[a.ID] = true
+		}
+		for attempt := 0; ar == nil && attempt < client.CreateAttempts; attempt++ {
+			perr := p.Provision(ctx, spec.AppID, ProvisionInput{PlanID: spec.PlanID, ProductIDs: spec.ProductIDs, DCRTemplateID: spec.ClientTypeID})
+			if perr != nil && !client.IsAmbiguousWrite(perr) {
+				return nil, fmt.Errorf("requesting access: %w", perr)
+			}
+			after, err := p.AppAccessRequests(ctx, spec.AppID)
+			if err != nil {
+				return nil, fmt.Errorf("listing the app's access requests: %w", err)
+			}
+			ar = newest(after, func(a AccessRequest) bool { return !known[a.ID] && spec.Matches(a) })
+			if ar == nil && perr == nil {
+				return nil, errors.New("the Portal accepted the provision request but no new access request for this plan and these products appeared")
+			}
+		}
+		if ar == nil {
+			return nil, errors.New("provisioning failed repeatedly with an unknown outcome, and no access request was created")
+		}
+	}
+	if recorded != nil {
+		recorded(*ar)
+	}
+	if ar.Status == StatusPending {
+		if err := p.ApproveAccessRequest(ctx, ar.ID); err != nil {
+			return ar, fmt.Errorf("approving access request %d: %w", ar.ID, err)
+		}
+	}
+	return ar, nil
+}
+
+// newest returns the last (most recent) request that ok accepts.
+func newest(ars []AccessRequest, ok func(AccessRequest) bool) *AccessRequest {
+	for i := len(ars) - 1; i >= 0; i-- {
+		if ok(ars[i]) {
+			return &ars[i]
+		}
+	}
+	return nil
+}
+
+// WaitForCredential polls GET /access_requests/{id} until the request is
+// approved and carries a credential other than notID (for DCR requests, one
+// with a client id), within ctx's deadline.
+func (p *Client) WaitForCredential(ctx context.Context, arID, notID int64) (*AccessRequest, error) {
+	delay := 200 * time.Millisecond
+	for {
+		ar, err := p.GetAccessRequest(ctx, arID)
+		if err != nil {
+			return nil, err
+		}
+		if ar.Status == StatusRejected {
+			return nil, fmt.Errorf("access request %d was rejected", arID)
+		}
+		if c := ar.Credential(); ar.Status == StatusApproved && c != nil && c.ID != notID && (!ar.DCREnabled || c.OAuthClientID != "") {
+			return ar, nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("access request %d has no credential after waiting (status %q); raise timeouts.create if the Portal is slow", arID, ar.Status)
+		case <-time.After(delay):
+		}
+		if delay < 2*time.Second {
+			delay *= 2
+		}
+	}
+}
+
+// RevokeAccess deletes an app's access request; the Portal revokes its
+// credentials and deletes the client in the IdP. An IdP that is briefly
+// busy (the Portal's 422, or a 5xx) gets a few more tries: the delete is
+// idempotent. A request already gone is not an error.
+func (p *Client) RevokeAccess(ctx context.Context, appID, arID int64) error {
+	var err error
+	for attempt, wait := 0, 500*time.Millisecond; attempt < 4; attempt, wait = attempt+1, wait*2 {
+		err = p.RevokeAccessRequest(ctx, appID, arID)
+		if err == nil || client.IsNotFound(err) {
+			return nil
+		}
+		if code := client.StatusCode(err); code != http.StatusUnprocessableEntity && code < 500 {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+	}
+	return err
+}
+
+// FindAppAccessRequest returns request arID of app appID from the app's
+// list (which also proves the request belongs to the app).
+func (p *Client) FindAppAccessRequest(ctx context.Context, appID, arID int64) (*AccessRequest, error) {
+	ars, err := p.AppAccessRequests(ctx, appID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range ars {
+		if ars[i].ID == arID {
+			return &ars[i], nil
+		}
+	}
+	return nil, &client.APIError{Plane: p.c.Plane(), Method: http.MethodGet, Path: idPath(appsPath, appID) + "/access-requests",
+		StatusCode: http.StatusNotFound, Message: fmt.Sprintf("app %d has no access request %d", appID, arID)}
+}
