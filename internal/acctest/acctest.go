@@ -45,6 +45,7 @@ func RepoRoot() string {
 // Sandbox starts (once) the in-process sandbox and points TYK_* at it.
 func Sandbox(t testing.TB) *sandbox.Sandbox {
 	t.Helper()
+	SkipExternal(t)
 	once.Do(func() {
 		terraformEnv()
 		specDir := spec.FindDir(RepoRoot())
@@ -75,7 +76,7 @@ func PreCheck(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance tests need TF_ACC=1")
 	}
-	Sandbox(t)
+	DefaultTarget(t)
 }
 
 // Name returns a unique, readable test object name.

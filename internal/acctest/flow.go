@@ -14,12 +14,35 @@ import (
 	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox"
 )
 
-// DCRConfig is the whole seed flow (Dashboard-first) for one test: the No-Op
-// API and policy, the product API with JWT against Hydra's JWKS (scope claim
-// `scp`, Hydra's array claim), product and plan policies, scope mappings, the
-// Portal's API provider, the OAuth provider and a client type, the DCR
-// product and plan, a developer, an app and its approved access.
-func DCRConfig(sb *sandbox.Sandbox, h *Hydra, name, extra string) string {
+// DCRConfig is the whole seed flow (Dashboard-first) for one test against a
+// target, with the provider configured for it: see DCRResources.
+func DCRConfig(tg *Target, h *Hydra, name, extra string) string {
+	return tg.ProviderBlock() + DCRResources(tg, h, name, extra)
+}
+
+// DCRResources is the whole seed flow (Dashboard-first) for one test: the
+// No-Op API and policy (with the floor limits that close the plan bypass),
+// the product API with JWT against Hydra's JWKS (scope claim `scp`, Hydra's
+// array claim), product and plan policies, scope mappings, the Portal's API
+// provider, the OAuth provider and a client type, the DCR product and plan, a
+// developer, an app and its approved access (after the mappings, which
+// Portals 1.13+ also write at approval). extra goes into the access.
+func DCRResources(tg *Target, h *Hydra, name, extra string) string {
+	return DCRSetup(tg, h, name) + fmt.Sprintf(`
+`+"resource \"tyk_portal_app_access\" \"access\" {"+`
+  app_id         = tyk_portal_app.app.id
+  product_ids    = [tyk_portal_product.payments.id]
+  plan_id        = tyk_portal_plan.free.id
+  client_type_id = tyk_portal_client_type.machine.id
+  depends_on     = [tyk_api_scope_mapping.product, tyk_api_scope_mapping.plan]
+  %s
+}
+`, extra)
+}
+
+// DCRSetup is the seed flow without the app's access: everything up to the
+// developer's app.
+func DCRSetup(tg *Target, h *Hydra, name string) string {
 	return fmt.Sprintf(`
 resource "tyk_api" "noop" {
   name        = "%[1]s-noop"
@@ -32,7 +55,11 @@ resource "tyk_api" "noop" {
 }
 
 resource "tyk_policy" "noop" {
-  name = "%[1]s-noop"
+  name               = "%[1]s-noop"
+  rate               = 1
+  per                = 3600
+  quota_max          = 1
+  quota_renewal_rate = 31536000
   access_rights {
     api_id = tyk_api.noop.api_id
   }
@@ -132,14 +159,7 @@ resource "tyk_portal_app" "app" {
   name    = "%[1]s-app"
 }
 
-resource "tyk_portal_app_access" "access" {
-  app_id         = tyk_portal_app.app.id
-  product_ids    = [tyk_portal_product.payments.id]
-  plan_id        = tyk_portal_plan.free.id
-  client_type_id = tyk_portal_client_type.machine.id
-  %[7]s
-}
-`, name, h.WellKnownURL, h.JWKSURL, sb.EchoURL, sb.DashboardURL, DashboardToken, extra)
+`, name, h.WellKnownURL, h.JWKSURL, tg.UpstreamURL, tg.DashboardURLForPortal, tg.DashboardTok)
 }
 
 // ClientCredentialsToken gets a token from Hydra for the given scopes.
@@ -150,34 +170,6 @@ func ClientCredentialsToken(h *Hydra, clientID, secret string, scopes ...string)
 		return "", err
 	}
 	return tok.AccessToken, nil
-}
-
-// CallGateway calls path on the sandbox gateway with a bearer token.
-func CallGateway(sb *sandbox.Sandbox, path, token string) (int, string, error) {
-	req, _ := http.NewRequest(http.MethodGet, strings.TrimRight(sb.GatewayURL, "/")+path, nil)
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return 0, "", err
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b), nil
-}
-
-// PortalDo sends an admin API request to the sandbox Portal, as an operator
-// acting outside Terraform would.
-func PortalDo(sb *sandbox.Sandbox, method, path string) (int, error) {
-	req, _ := http.NewRequest(method, sb.PortalURL+"/portal-api"+path, nil)
-	req.Header.Set("Authorization", PortalToken)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	resp.Body.Close()
-	return resp.StatusCode, nil
 }
 
 // Seed creates an object in the sandbox over its HTTP API, as an operator
@@ -216,4 +208,20 @@ func SeedList(sb *sandbox.Sandbox, path string) ([]any, error) {
 	var out []any
 	err = json.NewDecoder(resp.Body).Decode(&out)
 	return out, err
+}
+
+// WithoutMappings removes the tyk_api_scope_mapping resources from a seed
+// flow configuration (and the access's dependency on them): the setup in
+// which Portals 1.13+ own the mappings they write at approval.
+func WithoutMappings(cfg string) string {
+	out := cfg
+	for {
+		i := strings.Index(out, "resource \"tyk_api_scope_mapping\"")
+		if i < 0 {
+			break
+		}
+		j := strings.Index(out[i:], "\n}\n")
+		out = out[:i] + out[i+j+3:]
+	}
+	return strings.ReplaceAll(out, "  depends_on     = [tyk_api_scope_mapping.product, tyk_api_scope_mapping.plan]\n", "")
 }

@@ -232,7 +232,13 @@ func SharedHydra(t interface {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance tests need TF_ACC=1")
 	}
-	hydraOnce.Do(func() { hydra, hydraErr = StartHydra() })
+	hydraOnce.Do(func() {
+		if External() {
+			hydra, hydraErr = externalHydra()
+			return
+		}
+		hydra, hydraErr = StartHydra()
+	})
 	if hydraErr != nil {
 		t.Fatalf("%v", hydraErr)
 	}
@@ -245,6 +251,7 @@ func Cleanup() {
 	if sb != nil {
 		sb.Close()
 	}
+	closeTargets()
 }
 
 // SpecViolations returns the sandbox answers that departed from the official
@@ -252,8 +259,19 @@ func Cleanup() {
 // asked). TestMain fails the run when there are any, so that a violation the
 // provider swallowed is not lost.
 func SpecViolations() []string {
-	if sb == nil {
-		return nil
+	out := targetViolations()
+	if sb != nil {
+		out = append(out, sb.Violations()...)
 	}
-	return sb.Violations()
+	return out
+}
+
+// externalHydra is the Hydra of an external target: its public URL (issuer)
+// and its admin API, from the environment.
+func externalHydra() (*Hydra, error) {
+	pub, adm := strings.TrimRight(os.Getenv(EnvIdPPublicURL), "/"), strings.TrimRight(os.Getenv(EnvIdPAdminURL), "/")
+	if pub == "" || adm == "" {
+		return nil, fmt.Errorf("%s=external needs %s and %s (an Ory Hydra the Portal registers clients in)", EnvTarget, EnvIdPPublicURL, EnvIdPAdminURL)
+	}
+	return &Hydra{PublicURL: pub, AdminURL: adm, WellKnownURL: pub + "/.well-known/openid-configuration", JWKSURL: pub + "/.well-known/jwks.json"}, nil
 }

@@ -84,7 +84,7 @@ func TestAccFaults_seedFlowUnderTwentyPercent(t *testing.T) {
 	name := strings.ReplaceAll(acctest.Name("accfault"), "-", "_")
 	sb := acctest.Sandbox(t)
 	h := acctest.SharedHydra(t)
-	cfg := "provider \"tyk\" {\n  max_retries = 10\n}\n" + acctest.DCRConfig(sb, h, name, "")
+	cfg := "provider \"tyk\" {\n  max_retries = 10\n}\n" + acctest.DCRResources(acctest.DefaultTarget(t), h, name, "")
 	resource.Test(t, resource.TestCase{
 		PreCheck: func() {
 			acctest.PreCheck(t)
@@ -136,12 +136,12 @@ func TestAccFaults_idpBrieflyUnreachable(t *testing.T) {
 				PreConfig: func() {
 					_ = sb.Faults.Set([]faults.Rule{{Plane: "idp", Kind: faults.Unreachable, Rate: 1}})
 				},
-				Config:      acctest.DCRConfig(sb, h, name, ""),
+				Config:      acctest.DCRConfig(acctest.DefaultTarget(t), h, name, ""),
 				ExpectError: regexp.MustCompile(`(?s)Could not approve the access request.*well-known configuration`),
 			},
 			{
 				PreConfig: sb.Faults.Clear,
-				Config:    acctest.DCRConfig(sb, h, name, ""),
+				Config:    acctest.DCRConfig(acctest.DefaultTarget(t), h, name, ""),
 				Check:     checkNoDuplicates(sb, h, name),
 			},
 		},

@@ -46,6 +46,12 @@ func (x *scopeIndex) load(ctx context.Context, p *portal.Client) error {
 		return err
 	}
 	for _, pr := range products {
+		if !pr.HasScopes {
+			// Portals before 1.14 list summaries without Scopes: read it.
+			if full, err := p.GetProduct(ctx, pr.ID); err == nil {
+				pr = *full
+			}
+		}
 		for _, s := range portal.ParseCSV(pr.Scopes) {
 			owners[s] = scopeOwner{"product", pr.ID, pr.Name}
 		}

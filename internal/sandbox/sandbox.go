@@ -40,6 +40,10 @@ type Options struct {
 	// Violations) and answered 500 instead, so the request that caused it
 	// fails. Tests turn it on.
 	StrictResponses bool
+	// PortalVersion is the Portal version emulated (portal.Profiles; ""
+	// is the newest the spec covers): its spec validates requests and
+	// answers, and its version-specific behaviours apply.
+	PortalVersion string
 }
 
 // Sandbox is a running emulation.
@@ -55,6 +59,8 @@ type Sandbox struct {
 	SpecValidation bool
 	// Faults injects failures; it has no rules until a test sets some.
 	Faults *faults.Injector
+	// PortalVersion is the Portal version emulated.
+	PortalVersion string
 
 	servers []*http.Server
 }
@@ -64,33 +70,40 @@ func Start(opts Options) (*Sandbox, error) {
 	if opts.DashboardToken == "" || opts.PortalToken == "" {
 		return nil, errors.New("sandbox: DashboardToken and PortalToken are required")
 	}
-	sb := &Sandbox{Store: store.New(), Faults: faults.New(opts.FaultSeed)}
+	prof, err := portal.ProfileFor(opts.PortalVersion)
+	if err != nil {
+		return nil, err
+	}
+	sb := &Sandbox{Store: store.New(), Faults: faults.New(opts.FaultSeed), PortalVersion: prof.Version}
 	var dashVal, portalVal *spec.Validator
 	if opts.SpecDir != "" {
-		var err error
 		dashVal, err = spec.Load(filepath.Join(opts.SpecDir, spec.DashboardFile), "")
 		if err != nil {
 			return nil, err
 		}
-		portalVal, err = spec.Load(filepath.Join(opts.SpecDir, spec.PortalFile), portal.Base)
+		portalVal, err = spec.Load(filepath.Join(opts.SpecDir, prof.SpecFile), portal.Base)
 		if err != nil {
 			return nil, err
 		}
 		dashVal.SetRules(spec.DashboardRules)
-		portalVal.SetRules(spec.PortalRules)
+		rules := spec.PortalRules
+		if !prof.ProductListFull {
+			rules.Fields = append(rules.Fields, spec.ProductListIDBefore114)
+		}
+		portalVal.SetRules(rules)
 		sb.SpecValidation = true
 	}
 	dash := dashboard.Handler(dashboard.Options{
 		Store: sb.Store, Token: opts.DashboardToken, ReadOnlyToken: opts.DashboardReadOnlyToken, Validator: dashVal, Faults: sb.Faults,
 		CheckResponses: opts.StrictResponses,
 	})
-	var err error
+
 	sb.DashboardURL, err = sb.serve(opts.DashboardAddr, dash)
 	if err != nil {
 		sb.Close()
 		return nil, err
 	}
-	sb.PortalURL, err = sb.serve(opts.PortalAddr, portal.Handler(portal.Options{Store: sb.Store, Token: opts.PortalToken, Validator: portalVal, Faults: sb.Faults, CheckResponses: opts.StrictResponses}))
+	sb.PortalURL, err = sb.serve(opts.PortalAddr, portal.Handler(portal.Options{Store: sb.Store, Token: opts.PortalToken, Validator: portalVal, Faults: sb.Faults, CheckResponses: opts.StrictResponses, Profile: prof}))
 	if err == nil {
 		sb.GatewayURL, err = sb.serve(opts.GatewayAddr, sb.Faults.Wrap("gateway", gateway.New(sb.Store)))
 	}

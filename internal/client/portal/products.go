@@ -27,6 +27,9 @@ type Product struct {
 	Scopes              string      `json:"Scopes"`
 	Catalogues          []string    `json:"Catalogues"`
 	APIDetails          []APIDetail `json:"APIDetails"`
+	// HasScopes tells whether the answer carried Scopes: the product list of
+	// Portals before 1.14 does not (a summary), GET /products/{id} does.
+	HasScopes bool `json:"-"`
 }
 
 // APIDetail is one API of a product.
@@ -65,12 +68,16 @@ func (p *Product) UnmarshalJSON(b []byte) error {
 	var a struct {
 		alias
 		Catalogues []json.RawMessage `json:"Catalogues"`
+		Scopes     *string           `json:"Scopes"`
 	}
 	if err := json.Unmarshal(b, &a); err != nil {
 		return err
 	}
 	*p = Product(a.alias)
 	p.Catalogues = rawStrings(a.Catalogues)
+	if a.Scopes != nil {
+		p.Scopes, p.HasScopes = *a.Scopes, true
+	}
 	return nil
 }
 

@@ -14,7 +14,7 @@ var visibilities = map[string]bool{"personal": true, "team": true, "organisation
 // appShow is Client-show: the app with its access requests
 // (Client-AccessRequest-elem, whose Products is an array).
 func (s *server) appShow(d store.Doc) store.Doc {
-	out := view(d, appIndexFields)
+	out := view(d, s.prof.appIndexFields())
 	ars := []store.Doc{}
 	for _, ar := range s.arsOfApp(key(int64Field(d, "ID"))) {
 		e := view(ar, appARFields)
@@ -72,7 +72,7 @@ func arView(ar store.Doc, fields []string) store.Doc {
 func (s *server) listApps(w http.ResponseWriter, r *http.Request) {
 	var out []store.Doc
 	for _, d := range page(s.st.Apps.List(), r) {
-		out = append(out, view(d, appIndexFields))
+		out = append(out, view(d, s.prof.appIndexFields()))
 	}
 	writeList(w, out)
 }
@@ -255,120 +255,6 @@ func (s *server) provision(w http.ResponseWriter, r *http.Request) {
 	sbJSON(w, http.StatusOK, map[string]any{"status": "ok", "message": "Action Provision: Executed successfully"})
 }
 
-// approve registers the OAuth client in the IdP (DCR products) and stores
-// the credential, as the Portal does on approval.
-func (s *server) approve(arKey string) error {
-	ar, ok := s.st.AccessRequests.Get(arKey)
-	if !ok {
-		return fmt.Errorf("access request not found")
-	}
-	if ar["Status"] == "approved" {
-		return nil
-	}
-	var cred store.Doc
-	if dcr, _ := ar["DCREnabled"].(bool); dcr {
-		var err error
-		if cred, err = s.registerFor(ar); err != nil {
-			return err
-		}
-	} else {
-		cred = store.Doc{"Credential": "key-" + store.ObjectID(), "CredentialHash": store.ObjectID()}
-	}
-	credID := s.st.NextID("credential")
-	cred["ID"] = credID
-	cred["AccessRequest"] = fmt.Sprintf("AccessRequest#%d", int64Field(ar, "ID"))
-	if _, set := cred["Expires"]; !set {
-		cred["Expires"] = "1970-01-01 00:00" // no expiry: [R-AR] "1970-01-01 02:00" (a UTC+2 Portal)
-	}
-	for _, f := range []string{"Credential", "CredentialHash", "DCRRegistrationAccessToken", "DCRRegistrationClientURI", "DCRResponse",
-		"OAuthClientID", "OAuthClientSecret", "RedirectURI", "ResponseType", "Scope", "TokenEndpoints", "GrantType", "JWKSURI"} {
-		if _, set := cred[f]; !set {
-			cred[f] = ""
-		}
-	}
-	s.st.AccessRequests.Update(arKey, func(d store.Doc) {
-		d["Status"] = "approved"
-		d["Credentials"] = []any{cred}
-		d["UpdatedAt"] = now()
-	})
-	return nil
-}
-
-// registerFor performs the RFC 7591 registration for an access request.
-func (s *server) registerFor(ar store.Doc) (store.Doc, error) {
-	ct, ok := s.st.ClientTypes.Get(key(int64Field(ar, "__client_type_id")))
-	if !ok {
-		return nil, fmt.Errorf("client type %v not found", ar["__client_type_id"])
-	}
-	prov, ok := s.st.OAuthProviders.Get(strField(ct, "__provider_id"))
-	if !ok {
-		return nil, fmt.Errorf("OAuth2.0 provider of client type %v not found", ar["__client_type_id"])
-	}
-	app, _ := s.st.Apps.Get(strField(ar, "__app_id"))
-	idp := s.newIdPClient(prov)
-	disc, err := idp.discover(strField(prov, "WellKnownURL"))
-	if err != nil {
-		return nil, err
-	}
-	var scopes []string
-	ids, _ := ar["__product_ids"].([]any)
-	for _, v := range ids {
-		if prod, ok := s.st.Products.Get(key(int64Field(store.Doc{"v": v}, "v"))); ok {
-			scopes = append(scopes, csvList(strField(prod, "Scopes"))...)
-		}
-	}
-	if plan, ok := s.st.Plans.Get(strField(ar, "__plan_id")); ok {
-		scopes = append(scopes, csvList(strField(plan, "JWTScope"))...)
-	}
-	var grants []string
-	for _, g := range csvList(strField(ct, "GrantType")) {
-		if g == "pkce" { // PKCE is a flavour of authorization_code, not an OAuth grant type
-			g = "authorization_code"
-		}
-		grants = append(grants, g)
-	}
-	method := strField(ct, "TokenEndpointAuthMethod")
-	if method == "" {
-		method = "client_secret_basic"
-	}
-	redirects := csvList(strField(app, "RedirectURLs"))
-	reg, err := idp.register(disc.RegistrationEndpoint, strField(prov, "RegistrationAccessToken"), map[string]any{
-		"client_name":                strField(app, "Name"),
-		"grant_types":                grants,
-		"response_types":             csvList(strField(ct, "ResponseTypes")),
-		"token_endpoint_auth_method": method,
-		"redirect_uris":              redirects,
-		"scope":                      strings.Join(scopes, " "),
-	})
-	if err != nil {
-		return nil, err
-	}
-	return store.Doc{
-		"OAuthClientID": reg.ClientID, "OAuthClientSecret": reg.ClientSecret,
-		"DCRRegistrationAccessToken": reg.RegistrationAccessToken, "DCRRegistrationClientURI": reg.RegistrationClientURI,
-		"Scope": reg.Scope, "GrantType": strings.Join(reg.GrantTypes, ","), "ResponseType": strings.Join(reg.ResponseTypes, ","),
-		"TokenEndpoints": reg.TokenEndpointAuthMethod, "RedirectURI": strings.Join(redirects, ","), "DCRResponse": "",
-	}, nil
-}
-
-// revoke deletes an access request's IdP clients.
-func (s *server) revoke(ar store.Doc) error {
-	creds, _ := ar["Credentials"].([]any)
-	if len(creds) == 0 {
-		return nil
-	}
-	ct, _ := s.st.ClientTypes.Get(key(int64Field(ar, "__client_type_id")))
-	prov, _ := s.st.OAuthProviders.Get(strField(ct, "__provider_id"))
-	idp := s.newIdPClient(prov)
-	for _, c := range creds {
-		cred, _ := c.(map[string]any)
-		if err := idp.remove(strField(cred, "DCRRegistrationClientURI"), strField(cred, "DCRRegistrationAccessToken")); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 func (s *server) arFor(w http.ResponseWriter, r *http.Request, param string, appKey string) (string, store.Doc, bool) {
 	k, ok := pathID(r, param)
 	var ar store.Doc
@@ -525,46 +411,4 @@ func (s *server) getCredential(w http.ResponseWriter, r *http.Request) {
 	if _, _, c, ok := s.credFor(w, r); ok {
 		sbJSON(w, http.StatusOK, credentialView(c))
 	}
-}
-
-func (s *server) deleteCredential(w http.ResponseWriter, r *http.Request) {
-	arKey, ar, c, ok := s.credFor(w, r)
-	if !ok {
-		return
-	}
-	if err := s.revoke(store.Doc{"Credentials": []any{c}, "__client_type_id": ar["__client_type_id"]}); err != nil {
-		onlyErrors(w, http.StatusUnprocessableEntity, err.Error())
-		return
-	}
-	s.st.AccessRequests.Update(arKey, func(d store.Doc) { d["Credentials"] = []any{} })
-	statusOK(w)
-}
-
-// rotateCredential replaces a DCR credential: RFC 7592 lets no client choose
-// a new secret, so the Portal registers a new client and deletes the old.
-func (s *server) rotateCredential(w http.ResponseWriter, r *http.Request) {
-	arKey, ar, old, ok := s.credFor(w, r)
-	if !ok {
-		return
-	}
-	var fresh store.Doc
-	var err error
-	if dcr, _ := ar["DCREnabled"].(bool); dcr {
-		fresh, err = s.registerFor(ar)
-	} else {
-		fresh = store.Doc{"Credential": "key-" + store.ObjectID(), "CredentialHash": store.ObjectID()}
-	}
-	if err != nil {
-		statusWithErrors(w, err.Error())
-		return
-	}
-	if err := s.revoke(store.Doc{"Credentials": []any{old}, "__client_type_id": ar["__client_type_id"]}); err != nil {
-		statusWithErrors(w, err.Error())
-		return
-	}
-	for k, v := range fresh {
-		old[k] = v
-	}
-	s.st.AccessRequests.Update(arKey, func(d store.Doc) { d["Credentials"] = []any{old}; d["UpdatedAt"] = now() })
-	statusMessage(w, http.StatusOK, "ok", "Action Rotate: Executed successfully")
 }

@@ -121,3 +121,57 @@ func csvList(s string) []string {
 	}
 	return out
 }
+
+// read is an RFC 7592 read of a client's metadata.
+func (c *idpClient) read(clientURI, token string) (map[string]any, error) {
+	req, _ := http.NewRequest(http.MethodGet, clientURI, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Accept", "application/json")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("reading the client in the identity provider: %v", err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("reading the client in the identity provider: HTTP %d %s", resp.StatusCode, strings.TrimSpace(string(raw)))
+	}
+	var meta map[string]any
+	if err := json.Unmarshal(raw, &meta); err != nil {
+		return nil, fmt.Errorf("reading the client in the identity provider: %v", err)
+	}
+	return meta, nil
+}
+
+// update is an RFC 7592 update: the full metadata, without the secret and
+// the registration fields (Hydra refuses a client_secret with 403 and
+// replaces the whole client: ../shared/reference/idp-dcr.md §2.6).
+func (c *idpClient) update(clientURI, token string, meta map[string]any) (*registered, error) {
+	body := map[string]any{}
+	for k, v := range meta {
+		switch k {
+		case "client_secret", "client_secret_expires_at", "registration_access_token", "registration_client_uri", "client_id_issued_at":
+		default:
+			body[k] = v
+		}
+	}
+	b, _ := json.Marshal(body)
+	req, _ := http.NewRequest(http.MethodPut, clientURI, bytes.NewReader(b))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("updating the client in the identity provider: %v", err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("updating the client in the identity provider: HTTP %d %s", resp.StatusCode, strings.TrimSpace(string(raw)))
+	}
+	var r registered
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return nil, fmt.Errorf("updating the client in the identity provider: %v", err)
+	}
+	return &r, nil
+}

@@ -7,17 +7,21 @@ import (
 )
 
 // GET /plans answers {"data":[PlanSummary...]}, the shape of the spec since
-// Portal 1.13.
+// Portal 1.13, and a bare array before (Profile.PlansEnvelope).
 func (s *server) listPlans(w http.ResponseWriter, r *http.Request) {
 	var out []store.Doc
 	for _, d := range s.st.Plans.List() {
 		if visible(d) {
-			out = append(out, view(d, planSummaryFields))
+			out = append(out, s.planView(d, s.prof.planSummaryFields()))
 		}
 	}
 	out = page(out, r)
 	if out == nil {
 		out = []store.Doc{}
+	}
+	if !s.prof.PlansEnvelope {
+		sbJSON(w, http.StatusOK, out)
+		return
 	}
 	sbJSON(w, http.StatusOK, map[string]any{"data": out})
 }
@@ -28,7 +32,7 @@ func (s *server) planFor(w http.ResponseWriter, r *http.Request) (string, store.
 
 func (s *server) getPlan(w http.ResponseWriter, r *http.Request) {
 	if _, d, ok := s.planFor(w, r); ok {
-		sbJSON(w, http.StatusOK, view(d, planShowFields))
+		sbJSON(w, http.StatusOK, s.planView(d, s.prof.planShowFields()))
 	}
 }
 
@@ -131,7 +135,7 @@ func (s *server) createPlan(w http.ResponseWriter, r *http.Request) {
 	}
 	d["ReferenceID"] = ref
 	s.st.Plans.Put(key(id), d)
-	sbJSON(w, http.StatusOK, view(d, planShowFields))
+	sbJSON(w, http.StatusOK, s.planView(d, s.prof.planShowFields()))
 }
 
 func (s *server) updatePlan(w http.ResponseWriter, r *http.Request) {
@@ -142,6 +146,29 @@ func (s *server) updatePlan(w http.ResponseWriter, r *http.Request) {
 	in, err := decode(r)
 	if err != nil {
 		onlyErrors(w, http.StatusUnprocessableEntity, "invalid JSON body")
+		return
+	}
+	if !s.prof.PlanNumbers {
+		// Before 1.13 a plan is its Dashboard policy plus display settings:
+		// Plan-update is {AutoApproveAccessRequests, Catalogues, DisplayName,
+		// Description, JWTScope} (the 1.12 spec), and a PUT leaves the
+		// policy alone.
+		for _, f := range []string{"DisplayName", "Description", "JWTScope"} {
+			d[f] = strField(in, f)
+		}
+		auto, _ := in["AutoApproveAccessRequests"].(bool)
+		d["AutoApproveAccessRequests"] = auto
+		if _, err := s.catalogueNames(in["Catalogues"]); err != nil {
+			onlyErrors(w, http.StatusUnprocessableEntity, err.Error())
+			return
+		}
+		ids, _ := in["Catalogues"].([]any)
+		if ids == nil {
+			ids = []any{}
+		}
+		d["Catalogues"] = ids
+		s.st.Plans.Put(k, d)
+		sbJSON(w, http.StatusOK, s.planView(d, s.prof.planShowFields()))
 		return
 	}
 	if n := strField(in, "Name"); n != "" {
@@ -168,7 +195,7 @@ func (s *server) updatePlan(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.st.Plans.Put(k, d)
-	sbJSON(w, http.StatusOK, view(d, planShowFields))
+	sbJSON(w, http.StatusOK, s.planView(d, s.prof.planShowFields()))
 }
 
 func (s *server) deletePlan(w http.ResponseWriter, r *http.Request) {

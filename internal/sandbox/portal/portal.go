@@ -28,17 +28,26 @@ type Options struct {
 	Faults    *faults.Injector
 	// CheckResponses holds every answer to the spec (sbhttp.Plane).
 	CheckResponses bool
+	// Profile is the Portal version emulated (ProfileFor).
+	Profile Profile
 }
 
 type server struct {
 	st     *store.Store
 	opts   Options
+	prof   Profile
 	syncMu sync.Mutex
+	// approveMu serializes approvals: with one client per app (1.16+) two
+	// approvals of one app would otherwise register two clients.
+	approveMu sync.Mutex
 }
 
 // Handler returns the Portal handler.
 func Handler(opts Options) http.Handler {
-	s := &server{st: opts.Store, opts: opts}
+	if opts.Profile.Version == "" {
+		opts.Profile, _ = ProfileFor("")
+	}
+	s := &server{st: opts.Store, opts: opts, prof: opts.Profile}
 	seedCatalogues(opts.Store)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /ready", func(w http.ResponseWriter, r *http.Request) {
@@ -67,19 +76,19 @@ func Handler(opts Options) http.Handler {
 	mux.HandleFunc("PUT "+Base+"/providers/{id}/synchronize", s.synchronize)
 	mux.HandleFunc("GET "+Base+"/catalogues", s.listCatalogues)
 	mux.HandleFunc("GET "+Base+"/products", s.listProducts)
-	mux.HandleFunc("POST "+Base+"/products", s.createProduct)
+	s.portalFirst(mux, "POST "+Base+"/products", s.createProduct)
 	mux.HandleFunc("GET "+Base+"/products/{id}", s.getProduct)
 	mux.HandleFunc("PUT "+Base+"/products/{id}", s.updateProduct)
-	mux.HandleFunc("DELETE "+Base+"/products/{id}", s.deleteProduct)
+	s.portalFirst(mux, "DELETE "+Base+"/products/{id}", s.deleteProduct)
 	mux.HandleFunc("GET "+Base+"/products/{id}/client_types", s.listProductClientTypes)
 	mux.HandleFunc("POST "+Base+"/products/{id}/client_types", s.attachProductClientType)
 	mux.HandleFunc("GET "+Base+"/products/{id}/client_types/{ct}", s.getProductClientType)
 	mux.HandleFunc("DELETE "+Base+"/products/{id}/client_types/{ct}", s.detachProductClientType)
 	mux.HandleFunc("GET "+Base+"/plans", s.listPlans)
-	mux.HandleFunc("POST "+Base+"/plans", s.createPlan)
+	s.portalFirst(mux, "POST "+Base+"/plans", s.createPlan)
 	mux.HandleFunc("GET "+Base+"/plans/{id}", s.getPlan)
 	mux.HandleFunc("PUT "+Base+"/plans/{id}", s.updatePlan)
-	mux.HandleFunc("DELETE "+Base+"/plans/{id}", s.deletePlan)
+	s.portalFirst(mux, "DELETE "+Base+"/plans/{id}", s.deletePlan)
 	mux.HandleFunc("GET "+Base+"/apps", s.listApps)
 	mux.HandleFunc("POST "+Base+"/apps", s.createApp)
 	mux.HandleFunc("GET "+Base+"/apps/{id}", s.getApp)
@@ -123,6 +132,16 @@ func Handler(opts Options) http.Handler {
 		},
 	}
 	return plane.Wrap(opts.Faults.Wrap("portal", mux))
+}
+
+// portalFirst registers a route that exists from Portal 1.13 on; before,
+// the Portal answers it as an unknown route (Go's plain-text 404, as the
+// recording portal-go testdata/products_list_products.txt shows).
+func (s *server) portalFirst(mux *http.ServeMux, pattern string, h http.HandlerFunc) {
+	if !s.prof.PortalFirst {
+		h = http.NotFound
+	}
+	mux.HandleFunc(pattern, h)
 }
 
 func firstLine(s string) string {

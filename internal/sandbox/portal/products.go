@@ -51,7 +51,7 @@ func (s *server) listProducts(w http.ResponseWriter, r *http.Request) {
 	var out []store.Doc
 	for _, d := range s.st.Products.List() {
 		if visible(d) {
-			out = append(out, productIndex(d))
+			out = append(out, s.productIndex(d))
 		}
 	}
 	writeList(w, page(out, r))
@@ -63,7 +63,7 @@ func (s *server) productFor(w http.ResponseWriter, r *http.Request) (string, sto
 
 func (s *server) getProduct(w http.ResponseWriter, r *http.Request) {
 	if _, d, ok := s.productFor(w, r); ok {
-		sbJSON(w, http.StatusOK, productShow(d))
+		sbJSON(w, http.StatusOK, s.productShow(d))
 	}
 }
 
@@ -194,7 +194,7 @@ func (s *server) createProduct(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.st.Products.Put(key(id), d)
-	sbJSON(w, http.StatusCreated, productShow(d))
+	sbJSON(w, http.StatusCreated, s.productShow(d))
 }
 
 func (s *server) updateProduct(w http.ResponseWriter, r *http.Request) {
@@ -241,7 +241,7 @@ func (s *server) updateProduct(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.st.Products.Put(k, d)
-	sbJSON(w, http.StatusOK, productShow(d))
+	sbJSON(w, http.StatusOK, s.productShow(d))
 }
 
 func (s *server) deleteProduct(w http.ResponseWriter, r *http.Request) {

@@ -270,11 +270,18 @@ func slug(s string) string {
 
 func (s *server) upsertSyncedPlan(providerKey string, pol store.Doc) {
 	ref := strField(pol, "_id")
+	// A limit the policy leaves out is unlimited (-1) for the Gateway.
+	or := func(k string, def any) any {
+		if v, ok := pol[k]; ok && v != nil {
+			return v
+		}
+		return def
+	}
 	limits := func(d store.Doc) {
 		d["Name"] = pol["name"]
-		d["RateLimit"], d["Per"] = pol["rate"], pol["per"]
-		d["Quota"], d["QuotaRenewalRate"] = pol["quota_max"], pol["quota_renewal_rate"]
-		d["KeyExpiresIn"] = pol["key_expires_in"]
+		d["RateLimit"], d["Per"] = or("rate", -1), or("per", -1)
+		d["Quota"], d["QuotaRenewalRate"] = or("quota_max", -1), or("quota_renewal_rate", -1)
+		d["KeyExpiresIn"] = or("key_expires_in", 0)
 		d["UpdatedAt"] = now()
 	}
 	if d, ok := findByRef(s.st.Plans, providerKey, ref); ok {

@@ -1,6 +1,9 @@
 package portal
 
 import (
+	"encoding/json"
+	"fmt"
+
 	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox/store"
 )
 
@@ -96,7 +99,9 @@ var (
 )
 
 // clientTypeView drops the empty optional enums: since Portal 1.17.1 "empty
-// enum fields are omitted" (tyk-api.md §1.2, release notes 1.17.1).
+// enum fields are omitted" (tyk-api.md §1.2, release notes 1.17.1). Older
+// Portals answered "" instead, which no version's spec allows and which a
+// client decodes the same way, so every emulated version omits them.
 func clientTypeView(ct store.Doc, fields []string) store.Doc {
 	out := view(ct, fields)
 	for _, f := range []string{"OktaAppType", "TokenEndpointAuthMethod"} {
@@ -127,14 +132,59 @@ func apiDetailsView(d store.Doc, fields []string) []any {
 	return out
 }
 
-func productShow(d store.Doc) store.Doc {
-	out := view(d, productShowFields)
+func (s *server) productShow(d store.Doc) store.Doc {
+	out := view(d, s.prof.productShowFields())
 	out["APIDetails"] = apiDetailsView(d, productShowAPIFields)
 	return out
 }
 
-func productIndex(d store.Doc) store.Doc {
-	out := view(d, productIndexFields)
+func (s *server) productIndex(d store.Doc) store.Doc {
+	out := view(d, s.prof.productIndexFields())
 	out["APIDetails"] = apiDetailsView(d, productIndexAPIFields)
 	return out
+}
+
+// planView shows a plan through fields; before 1.13 RateLimit and Quota are
+// display strings (the 1.12 spec's Plan-show: "1000 calls / 1 minute(s)",
+// "unlimited"; tyk-api.md §3.4).
+func (s *server) planView(d store.Doc, fields []string) store.Doc {
+	out := view(d, fields)
+	if s.prof.PlanNumbers {
+		return out
+	}
+	// The 1.12 Plan-show gives catalogue names, as products do.
+	if ids, ok := out["Catalogues"].([]any); ok {
+		names, err := s.catalogueNames(ids)
+		if err == nil {
+			out["Catalogues"] = names
+		}
+	}
+	rate, per := num(d["RateLimit"]), num(d["Per"])
+	if rate <= 0 {
+		out["RateLimit"] = "unlimited"
+	} else {
+		out["RateLimit"] = fmt.Sprintf("%v calls / %v second(s)", rate, per)
+	}
+	quota, renew := num(d["Quota"]), num(d["QuotaRenewalRate"])
+	if quota <= 0 {
+		out["Quota"] = "unlimited"
+	} else {
+		out["Quota"] = fmt.Sprintf("%v calls / %v second(s)", quota, renew)
+	}
+	return out
+}
+
+func num(v any) float64 {
+	switch t := v.(type) {
+	case json.Number:
+		f, _ := t.Float64()
+		return f
+	case float64:
+		return t
+	case int:
+		return float64(t)
+	case int64:
+		return float64(t)
+	}
+	return 0
 }

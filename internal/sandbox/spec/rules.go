@@ -101,6 +101,13 @@ var PortalRules = Rules{
 	},
 }
 
+// ProductListIDBefore114 lets the product list of Portals before 1.14 carry
+// ID: their specs' Product-index-elem leaves it out, the 1.14+ spec declares
+// it for the same list, and the list is the only way to learn a product's id
+// (every product path takes it; tyk-api.md §1.2).
+var ProductListIDBefore114 = FieldException{Method: http.MethodGet, Path: "/products", Field: "[].ID",
+	Evidence: "declared by the 1.14+ spec for the same list"}
+
 // DashboardRules are the same for the Dashboard API.
 var DashboardRules = Rules{
 	Statuses: []StatusException{

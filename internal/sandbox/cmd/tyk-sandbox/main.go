@@ -26,6 +26,7 @@ func main() {
 	flag.Uint64Var(&opts.FaultSeed, "fault-seed", 1, "seed of fault injection")
 	specDir := flag.String("spec-dir", "", "directory with the official Tyk OpenAPI documents (default: ../shared/tyk-specs if found)")
 	noSpec := flag.Bool("no-spec-validation", false, "do not validate requests against the official spec")
+	flag.StringVar(&opts.PortalVersion, "portal-version", "", "Portal version to emulate: 1.12, 1.13, 1.16 or 1.18 (default: the newest)")
 	flag.Parse()
 
 	if !*noSpec {
@@ -52,6 +53,7 @@ func main() {
 	fmt.Printf("gateway %s\n", sb.GatewayURL)
 	fmt.Printf("echo %s\n", sb.EchoURL)
 	fmt.Printf("spec-validation %t\n", sb.SpecValidation)
+	fmt.Printf("portal-version %s\n", sb.PortalVersion)
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	<-sig

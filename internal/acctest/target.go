@@ -1,0 +1,222 @@
+package acctest
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/tykdcr/terraform-provider-tyk/internal/client"
+	"github.com/tykdcr/terraform-provider-tyk/internal/client/dashboard"
+	"github.com/tykdcr/terraform-provider-tyk/internal/client/portal"
+	"github.com/tykdcr/terraform-provider-tyk/internal/provider"
+	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox"
+	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox/spec"
+)
+
+// Target is the Tyk installation an acceptance test runs against: the
+// in-process sandbox (one per emulated Portal version), or, with
+// TYK_ACC_TARGET=external, a real installation named by the environment.
+// Checks read the target through the provider's own clients (Dashboard,
+// Portal), never through the sandbox's store, so they hold on a real Tyk too.
+type Target struct {
+	Name                        string
+	DashboardURL, DashboardTok  string
+	PortalURL, PortalTok        string
+	GatewayURL                  string
+	UpstreamURL                 string // where test APIs proxy to (an httpbin-style echo)
+	DashboardURLForPortal       string // the Dashboard URL as the Portal reaches it
+	Dashboard                   *dashboard.Client
+	Portal                      *portal.Client
+	sb                          *sandbox.Sandbox
+	dashboardClient, portalHTTP *client.Client
+}
+
+// Environment of an external target.
+const (
+	EnvTarget         = "TYK_ACC_TARGET"       // "external" to run against a real installation
+	EnvGatewayURL     = "TYK_GATEWAY_URL"      // the Gateway serving the Dashboard's APIs
+	EnvUpstreamURL    = "TYK_ACC_UPSTREAM_URL" // an httpbin-style upstream the Gateway reaches
+	EnvDashboardForPO = "TYK_ACC_DASHBOARD_URL_FROM_PORTAL"
+	EnvIdPPublicURL   = "TYK_ACC_IDP_PUBLIC_URL" // an Ory Hydra's public URL
+	EnvIdPAdminURL    = "TYK_ACC_IDP_ADMIN_URL"  // and its admin API (client checks)
+)
+
+// External reports whether the tests run against a real installation.
+func External() bool { return os.Getenv(EnvTarget) == "external" }
+
+// SkipExternal skips a test that needs the sandbox itself (fault injection,
+// emulated versions, its request log).
+func SkipExternal(t testing.TB) {
+	t.Helper()
+	if External() {
+		t.Skip("needs the sandbox (TYK_ACC_TARGET=external)")
+	}
+}
+
+// Sandbox returns the sandbox behind a target, for tests that need it; it
+// skips the test against an external target.
+func (tg *Target) Sandbox(t testing.TB) *sandbox.Sandbox {
+	t.Helper()
+	SkipExternal(t)
+	return tg.sb
+}
+
+var (
+	targetsMu sync.Mutex
+	targets   = map[string]*Target{}
+	extraSBs  []*sandbox.Sandbox
+)
+
+// DefaultTarget is the target of most acceptance tests: the shared sandbox
+// (newest Portal version), or the external installation.
+func DefaultTarget(t testing.TB) *Target {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance tests need TF_ACC=1")
+	}
+	targetsMu.Lock()
+	defer targetsMu.Unlock()
+	if tg, ok := targets[""]; ok {
+		return tg
+	}
+	var tg *Target
+	if External() {
+		tg = externalTarget(t)
+	} else {
+		tg = sandboxTarget(Sandbox(t))
+	}
+	targets[""] = tg
+	return tg
+}
+
+// PortalVersionTarget is a sandbox emulating a Portal version (one per
+// version for the whole run). It skips against an external target.
+func PortalVersionTarget(t testing.TB, version string) *Target {
+	t.Helper()
+	SkipExternal(t)
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance tests need TF_ACC=1")
+	}
+	targetsMu.Lock()
+	defer targetsMu.Unlock()
+	if tg, ok := targets[version]; ok {
+		return tg
+	}
+	terraformEnv()
+	s, err := sandbox.Start(sandbox.Options{
+		DashboardToken: DashboardToken, PortalToken: PortalToken, SpecDir: spec.FindDir(RepoRoot()),
+		StrictResponses: true, PortalVersion: version,
+	})
+	if err != nil {
+		t.Fatalf("starting the sandbox for Portal %s: %v", version, err)
+	}
+	extraSBs = append(extraSBs, s)
+	tg := sandboxTarget(s)
+	targets[version] = tg
+	return tg
+}
+
+func sandboxTarget(s *sandbox.Sandbox) *Target {
+	return newTarget("sandbox (Portal "+s.PortalVersion+")", s.DashboardURL, DashboardToken, s.PortalURL, PortalToken,
+		s.GatewayURL, s.EchoURL, s.DashboardURL, s)
+}
+
+func externalTarget(t testing.TB) *Target {
+	t.Helper()
+	need := func(k string) string {
+		v := os.Getenv(k)
+		if v == "" {
+			t.Fatalf("%s=external needs %s", EnvTarget, k)
+		}
+		return v
+	}
+	dash := need(provider.EnvDashboardURL)
+	forPortal := os.Getenv(EnvDashboardForPO)
+	if forPortal == "" {
+		forPortal = dash
+	}
+	return newTarget("external", dash, need(provider.EnvDashboardToken), need(provider.EnvPortalURL), need(provider.EnvPortalToken),
+		need(EnvGatewayURL), need(EnvUpstreamURL), forPortal, nil)
+}
+
+func newTarget(name, dashURL, dashTok, portalURL, portalTok, gw, upstream, dashForPortal string, s *sandbox.Sandbox) *Target {
+	tg := &Target{
+		Name: name, DashboardURL: dashURL, DashboardTok: dashTok, PortalURL: portalURL, PortalTok: portalTok,
+		GatewayURL: gw, UpstreamURL: upstream, DashboardURLForPortal: dashForPortal, sb: s,
+	}
+	dc, err := client.New(client.Config{Plane: "Tyk Dashboard", BaseURL: dashURL, Token: dashTok, MaxRetries: 2})
+	if err == nil {
+		tg.dashboardClient = dc
+		tg.Dashboard = dashboard.New(dc)
+	}
+	pc, err := client.New(client.Config{Plane: "Tyk Portal", BaseURL: portal.BaseURL(portalURL), Token: portalTok, MaxRetries: 2})
+	if err == nil {
+		tg.portalHTTP = pc
+		tg.Portal = portal.New(pc)
+	}
+	return tg
+}
+
+// ProviderBlock configures the provider for this target explicitly.
+func (tg *Target) ProviderBlock() string {
+	return fmt.Sprintf(`
+provider "tyk" {
+  dashboard_url   = %q
+  dashboard_token = %q
+  portal_url      = %q
+  portal_token    = %q
+  max_retries     = 2
+}
+`, tg.DashboardURL, tg.DashboardTok, tg.PortalURL, tg.PortalTok)
+}
+
+// PortalDo sends an admin API request to the target's Portal, as an operator
+// acting outside Terraform would, and returns the status.
+func (tg *Target) PortalDo(method, path string) (int, error) {
+	resp, err := tg.portalHTTP.Do(context.Background(), client.Request{Method: method, Path: path}, nil)
+	if err != nil {
+		if code := client.StatusCode(err); code != 0 {
+			return code, nil
+		}
+		return 0, err
+	}
+	return resp.StatusCode, nil
+}
+
+// CallGateway calls path on the target's Gateway with a bearer token.
+func (tg *Target) CallGateway(path, token string) (int, string, error) {
+	req, _ := http.NewRequest(http.MethodGet, strings.TrimRight(tg.GatewayURL, "/")+path, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, "", err
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), nil
+}
+
+// closeTargets stops the per-version sandboxes.
+func closeTargets() {
+	for _, s := range extraSBs {
+		s.Close()
+	}
+}
+
+// targetViolations are the spec violations of every sandbox started.
+func targetViolations() []string {
+	var out []string
+	for _, s := range extraSBs {
+		for _, v := range s.Violations() {
+			out = append(out, "Portal "+s.PortalVersion+" sandbox: "+v)
+		}
+	}
+	return out
+}
