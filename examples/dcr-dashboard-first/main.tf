@@ -222,11 +222,14 @@ resource "tyk_portal_app" "payments_client" {
   description = "A backend that calls the Payments API"
 }
 
+# Portals 1.13+ also write the scope mappings into the API definition when
+# they approve; depending on the mappings keeps the two writers apart.
 resource "tyk_portal_app_access" "payments" {
   app_id         = tyk_portal_app.payments_client.id
   product_ids    = [tyk_portal_product.payments.id]
   plan_id        = tyk_portal_plan.free.id
   client_type_id = tyk_portal_client_type.machine.id
+  depends_on     = [tyk_api_scope_mapping.product, tyk_api_scope_mapping.plan]
 }
 
 output "client_id" {

@@ -97,9 +97,10 @@ resource "tyk_portal_plan" "gold" {
   catalogue_ids                = [1]
 }
 
-# Portal 1.13-1.17 write these mappings into the API definition at approval
-# time; Portals before 1.13, and this provider's sandbox, do not. Keep one
-# owner per API: either these resources, or the Portal (then drop them).
+# Portals 1.13-1.18 (without the IdP registry) also write these mappings into
+# the API definition when they approve an access, with the same policies, so
+# the two agree; on those versions this resource can be dropped and the
+# mappings left to the Portal. Portals before 1.13 write nothing.
 resource "tyk_api_scope_mapping" "orders" {
   api_id = tyk_api.orders.api_id
   scope_to_policy = {

@@ -1,70 +1,100 @@
 package acctest
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/tykdcr/terraform-provider-tyk/internal/client"
 	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox"
 )
 
-// CheckPoliciesDestroyed verifies that no tyk_policy in state is left in the
-// sandbox.
-func CheckPoliciesDestroyed(sb *sandbox.Sandbox) func(*terraform.State) error {
-	return func(s *terraform.State) error {
-		for _, rs := range s.RootModule().Resources {
-			if rs.Type != "tyk_policy" {
-				continue
-			}
-			if _, ok := sb.Store.Policies.Get(rs.Primary.ID); ok {
-				return fmt.Errorf("policy %s still exists", rs.Primary.ID)
-			}
-		}
-		return nil
-	}
+// Checks read the target through the Dashboard and Portal APIs, as an
+// operator would, so that they hold against a real installation too.
+
+// CheckPoliciesDestroyed verifies that no tyk_policy in state is left.
+func CheckPoliciesDestroyed(tg *Target) func(*terraform.State) error {
+	return checkGone(tg, "tyk_policy", func(rs *terraform.ResourceState) string { return "/api/portal/policies/" + rs.Primary.ID })
 }
 
 // CheckAPIsDestroyed verifies that no tyk_api in state is left.
-func CheckAPIsDestroyed(sb *sandbox.Sandbox) func(*terraform.State) error {
+func CheckAPIsDestroyed(tg *Target) func(*terraform.State) error {
+	return checkGone(tg, "tyk_api", func(rs *terraform.ResourceState) string { return "/api/apis/" + rs.Primary.Attributes["api_id"] })
+}
+
+func checkGone(tg *Target, typ string, path func(*terraform.ResourceState) string) func(*terraform.State) error {
 	return func(s *terraform.State) error {
 		for _, rs := range s.RootModule().Resources {
-			if rs.Type != "tyk_api" {
+			if rs.Type != typ {
 				continue
 			}
-			if _, ok := sb.Store.APIs.Get(rs.Primary.ID); ok {
-				return fmt.Errorf("API %s still exists", rs.Primary.ID)
+			_, err := tg.DashboardGet(path(rs))
+			switch {
+			case err == nil:
+				return fmt.Errorf("%s %s still exists", typ, rs.Primary.ID)
+			case !client.IsNotFound(err) && client.StatusCode(err) != http.StatusBadRequest:
+				return err
 			}
 		}
 		return nil
 	}
 }
 
-// CheckPolicyInSandbox runs fn on the stored policy of a tyk_policy resource.
-func CheckPolicyInSandbox(sb *sandbox.Sandbox, addr string, fn func(map[string]any) error) func(*terraform.State) error {
+// CheckPolicy runs fn on the policy of a tyk_policy resource as the
+// Dashboard returns it.
+func CheckPolicy(tg *Target, addr string, fn func(map[string]any) error) func(*terraform.State) error {
 	return func(s *terraform.State) error {
 		rs, ok := s.RootModule().Resources[addr]
 		if !ok {
 			return fmt.Errorf("%s not in state", addr)
 		}
-		doc, ok := sb.Store.Policies.Get(rs.Primary.ID)
-		if !ok {
-			return fmt.Errorf("policy %s not in sandbox", rs.Primary.ID)
+		doc, err := tg.DashboardGet("/api/portal/policies/" + rs.Primary.ID)
+		if err != nil {
+			return err
 		}
 		return fn(doc)
 	}
 }
 
-// CheckAPIInSandbox runs fn on the stored api_definition of a tyk_api.
-func CheckAPIInSandbox(sb *sandbox.Sandbox, apiID func(*terraform.State) string, fn func(map[string]any) error) func(*terraform.State) error {
+// CheckAPI runs fn on the api_definition the Dashboard returns for an API.
+func CheckAPI(tg *Target, apiID func(*terraform.State) string, fn func(map[string]any) error) func(*terraform.State) error {
 	return func(s *terraform.State) error {
-		id := apiID(s)
-		doc, ok := sb.Store.APIs.Get(id)
-		if !ok {
-			return fmt.Errorf("API %s not in sandbox", id)
+		w, err := tg.DashboardGet("/api/apis/" + apiID(s))
+		if err != nil {
+			return err
 		}
-		return fn(doc)
+		def, _ := w["api_definition"].(map[string]any)
+		return fn(def)
 	}
+}
+
+// DashboardGet reads a Dashboard object as decoded JSON.
+func (tg *Target) DashboardGet(path string) (map[string]any, error) {
+	out := map[string]any{}
+	_, err := tg.dashboardClient.Do(context.Background(), client.Request{Method: http.MethodGet, Path: path}, &out)
+	return out, err
+}
+
+// ModifyAPI changes an API definition behind Terraform's back (GET, edit,
+// PUT), as an operator in the Dashboard would.
+func (tg *Target) ModifyAPI(apiID string, fn func(def map[string]any)) error {
+	w, err := tg.DashboardGet("/api/apis/" + apiID)
+	if err != nil {
+		return err
+	}
+	def, _ := w["api_definition"].(map[string]any)
+	fn(def)
+	_, err = tg.dashboardClient.Do(context.Background(), client.Request{Method: http.MethodPut, Path: "/api/apis/" + apiID,
+		Body: map[string]any{"api_definition": def}}, nil)
+	return err
+}
+
+// DashboardDelete deletes a Dashboard object behind Terraform's back.
+func (tg *Target) DashboardDelete(path string) error {
+	_, err := tg.dashboardClient.Do(context.Background(), client.Request{Method: http.MethodDelete, Path: path}, nil)
+	return err
 }
 
 // AttrOf returns a function reading an attribute of a resource in state.

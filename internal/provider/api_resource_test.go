@@ -1,6 +1,7 @@
 package provider_test
 
 import (
+	"context"
 	"encoding/base64"
 	"fmt"
 	"regexp"
@@ -42,12 +43,12 @@ const jwtBlock = `
 
 func TestAccAPI_lifecycle(t *testing.T) {
 	name := acctest.Name("acc-api")
-	sb := acctest.Sandbox(t)
+	tg := acctest.DefaultTarget(t)
 	apiID := acctest.AttrOf("tyk_api.test", "api_id")
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             acctest.CheckAPIsDestroyed(sb),
+		CheckDestroy:             acctest.CheckAPIsDestroyed(tg),
 		Steps: []resource.TestStep{
 			{
 				Config: testAPIConfig(name, "/"+name+"/", ""),
@@ -64,7 +65,7 @@ func TestAccAPI_lifecycle(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("tyk_api.test", plancheck.ResourceActionUpdate)},
 				},
 				Check: resource.ComposeTestCheckFunc(
-					acctest.CheckAPIInSandbox(sb, apiID, func(def map[string]any) error {
+					acctest.CheckAPI(tg, apiID, func(def map[string]any) error {
 						want := base64.StdEncoding.EncodeToString([]byte("http://127.0.0.1:4444/.well-known/jwks.json"))
 						if def["enable_jwt"] != true || def["jwt_signing_method"] != "rsa" || def["jwt_source"] != want {
 							return fmt.Errorf("jwt settings not stored: enable_jwt=%v method=%v source=%v", def["enable_jwt"], def["jwt_signing_method"], def["jwt_source"])
@@ -84,11 +85,12 @@ func TestAccAPI_lifecycle(t *testing.T) {
 			{
 				// A field the provider does not model survives updates.
 				PreConfig: func() {
-					id := firstAPIByName(sb, name)
-					sb.Store.APIs.Update(id, func(d map[string]any) { d["custom_middleware_bundle"] = "bundle.zip" })
+					if err := tg.ModifyAPI(apiIDByName(t, tg, name), func(d map[string]any) { d["custom_middleware_bundle"] = "bundle.zip" }); err != nil {
+						t.Fatal(err)
+					}
 				},
 				Config: testAPIConfig(name, "/"+name+"-v2/", jwtBlock),
-				Check: acctest.CheckAPIInSandbox(sb, apiID, func(def map[string]any) error {
+				Check: acctest.CheckAPI(tg, apiID, func(def map[string]any) error {
 					if def["custom_middleware_bundle"] != "bundle.zip" {
 						return fmt.Errorf("unmanaged field lost on update: %v", def["custom_middleware_bundle"])
 					}
@@ -108,30 +110,34 @@ func TestAccAPI_lifecycle(t *testing.T) {
 	})
 }
 
-func firstAPIByName(sb interface{ APIsByName(string) []string }, name string) string {
-	ids := sb.APIsByName(name)
-	if len(ids) == 0 {
-		return ""
+func apiIDByName(t *testing.T, tg *acctest.Target, name string) string {
+	t.Helper()
+	apis, err := tg.Dashboard.ListAPIs(context.Background())
+	if err != nil {
+		t.Fatal(err)
 	}
-	return ids[0]
+	for _, a := range apis {
+		if a.APIDefinition.Name == name {
+			return a.APIDefinition.APIID
+		}
+	}
+	t.Fatalf("no API named %s", name)
+	return ""
 }
 
 func TestAccAPI_outOfBandDeleteRecreates(t *testing.T) {
 	name := acctest.Name("acc-api-oob")
-	sb := acctest.Sandbox(t)
+	tg := acctest.DefaultTarget(t)
 	cfg := testAPIConfig(name, "/"+name+"/", jwtBlock)
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             acctest.CheckAPIsDestroyed(sb),
+		CheckDestroy:             acctest.CheckAPIsDestroyed(tg),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
 				Check: func(s *terraform.State) error {
-					if !sb.Store.APIs.Delete(acctest.AttrOf("tyk_api.test", "api_id")(s)) {
-						return fmt.Errorf("API not in sandbox")
-					}
-					return nil
+					return tg.DashboardDelete("/api/apis/" + acctest.AttrOf("tyk_api.test", "api_id")(s))
 				},
 				ExpectNonEmptyPlan: true,
 			},

@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/tykdcr/terraform-provider-tyk/internal/acctest"
-	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox"
 )
 
 // Two APIs, a product policy, a plan policy; each API gets a product and a
@@ -88,39 +87,41 @@ func mappingOf(def map[string]any) (current, deprecated map[string]any) {
 	return current, deprecated
 }
 
-func checkMappings(sb *sandbox.Sandbox, apiAddr string, want map[string]string) resource.TestCheckFunc {
+func checkMappings(tg *acctest.Target, apiAddr string, want map[string]string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		def, ok := sb.Store.APIs.Get(acctest.AttrOf(apiAddr, "api_id")(s))
-		if !ok {
-			return fmt.Errorf("%s not in sandbox", apiAddr)
-		}
-		cur, dep := mappingOf(def)
-		for scope, policyAddr := range want {
-			policy := s.RootModule().Resources[policyAddr].Primary.ID
-			if cur[scope] != policy || dep[scope] != policy {
-				return fmt.Errorf("%s: scope %s → %v (scopes.jwt) / %v (deprecated), want %s", apiAddr, scope, cur[scope], dep[scope], policy)
-			}
-		}
-		if len(cur) != len(want) || len(dep) != len(want) {
-			return fmt.Errorf("%s: mapping has %d/%d entries, want %d: %v", apiAddr, len(cur), len(dep), len(want), cur)
-		}
-		return nil
+		return acctest.CheckAPI(tg, acctest.AttrOf(apiAddr, "api_id"), func(def map[string]any) error {
+			return mappingsAre(s, def, apiAddr, want)
+		})(s)
 	}
+}
+
+func mappingsAre(s *terraform.State, def map[string]any, apiAddr string, want map[string]string) error {
+	cur, dep := mappingOf(def)
+	for scope, policyAddr := range want {
+		policy := s.RootModule().Resources[policyAddr].Primary.ID
+		if cur[scope] != policy || dep[scope] != policy {
+			return fmt.Errorf("%s: scope %s → %v (scopes.jwt) / %v (deprecated), want %s", apiAddr, scope, cur[scope], dep[scope], policy)
+		}
+	}
+	if len(cur) != len(want) || len(dep) != len(want) {
+		return fmt.Errorf("%s: mapping has %d/%d entries, want %d: %v", apiAddr, len(cur), len(dep), len(want), cur)
+	}
+	return nil
 }
 
 func TestAccAPIScopeMapping_twoResourcesOneAPI(t *testing.T) {
 	name := acctest.Name("accmap")
-	sb := acctest.Sandbox(t)
+	tg := acctest.DefaultTarget(t)
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             acctest.CheckAPIsDestroyed(sb),
+		CheckDestroy:             acctest.CheckAPIsDestroyed(tg),
 		Steps: []resource.TestStep{
 			{
 				Config: testMappingConfig(name, name+"_free"),
 				Check: resource.ComposeTestCheckFunc(
-					checkMappings(sb, "tyk_api.a", map[string]string{name + "_product": "tyk_policy.product", name + "_free": "tyk_policy.plan"}),
-					checkMappings(sb, "tyk_api.b", map[string]string{name + "_product": "tyk_policy.product", name + "_free": "tyk_policy.plan"}),
+					checkMappings(tg, "tyk_api.a", map[string]string{name + "_product": "tyk_policy.product", name + "_free": "tyk_policy.plan"}),
+					checkMappings(tg, "tyk_api.b", map[string]string{name + "_product": "tyk_policy.product", name + "_free": "tyk_policy.plan"}),
 				),
 			},
 			{
@@ -132,33 +133,36 @@ func TestAccAPIScopeMapping_twoResourcesOneAPI(t *testing.T) {
 						plancheck.ExpectResourceAction("tyk_api_scope_mapping.product_a", plancheck.ResourceActionNoop),
 					},
 				},
-				Check: checkMappings(sb, "tyk_api.a", map[string]string{name + "_product": "tyk_policy.product", name + "_gold": "tyk_policy.plan"}),
+				Check: checkMappings(tg, "tyk_api.a", map[string]string{name + "_product": "tyk_policy.product", name + "_gold": "tyk_policy.plan"}),
 			},
 			{
 				// An entry edited outside Terraform is drift; an entry someone
 				// else added is not ours and is left alone.
 				PreConfig: func() {
-					id := firstAPIByName(sb, name+"-a")
-					sb.Store.APIs.Update(id, func(d map[string]any) {
+					err := tg.ModifyAPI(apiIDByName(t, tg, name+"-a"), func(d map[string]any) {
 						cur, dep := mappingOf(d)
 						cur[name+"_gold"], dep[name+"_gold"] = "000000000000000000000000", "000000000000000000000000"
 						cur["someone_else"], dep["someone_else"] = "111111111111111111111111", "111111111111111111111111"
 					})
+					if err != nil {
+						t.Fatal(err)
+					}
 				},
 				Config: testMappingConfig(name, name+"_gold"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("tyk_api_scope_mapping.plan_a", plancheck.ResourceActionUpdate)},
 				},
 				Check: func(s *terraform.State) error {
-					def, _ := sb.Store.APIs.Get(acctest.AttrOf("tyk_api.a", "api_id")(s))
-					cur, _ := mappingOf(def)
-					if cur["someone_else"] != "111111111111111111111111" {
-						return fmt.Errorf("foreign entry was touched: %v", cur)
-					}
-					if cur[name+"_gold"] != s.RootModule().Resources["tyk_policy.plan"].Primary.ID {
-						return fmt.Errorf("drift not repaired: %v", cur)
-					}
-					return nil
+					return acctest.CheckAPI(tg, acctest.AttrOf("tyk_api.a", "api_id"), func(def map[string]any) error {
+						cur, _ := mappingOf(def)
+						if cur["someone_else"] != "111111111111111111111111" {
+							return fmt.Errorf("foreign entry was touched: %v", cur)
+						}
+						if cur[name+"_gold"] != s.RootModule().Resources["tyk_policy.plan"].Primary.ID {
+							return fmt.Errorf("drift not repaired: %v", cur)
+						}
+						return nil
+					})(s)
 				},
 			},
 			{
@@ -175,7 +179,7 @@ func TestAccAPIScopeMapping_twoResourcesOneAPI(t *testing.T) {
 
 func TestAccAPIScopeMapping_conflictIsAnError(t *testing.T) {
 	name := acctest.Name("accmapconf")
-	sb := acctest.Sandbox(t)
+	tg := acctest.DefaultTarget(t)
 	base := fmt.Sprintf(`
 resource "tyk_policy" "p1" {
   name = "%[1]s-1"
@@ -206,7 +210,7 @@ resource "tyk_api_scope_mapping" "first" {
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             acctest.CheckAPIsDestroyed(sb),
+		CheckDestroy:             acctest.CheckAPIsDestroyed(tg),
 		Steps: []resource.TestStep{
 			{Config: base},
 			{

@@ -17,11 +17,11 @@ import (
 
 func TestAccPolicy_lifecycle(t *testing.T) {
 	name := acctest.Name("acc-policy")
-	sb := acctest.Sandbox(t)
+	tg := acctest.DefaultTarget(t)
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             acctest.CheckPoliciesDestroyed(sb),
+		CheckDestroy:             acctest.CheckPoliciesDestroyed(tg),
 		Steps: []resource.TestStep{
 			{
 				Config: testPolicyConfig(name, "acl = true", 1),
@@ -31,7 +31,7 @@ func TestAccPolicy_lifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue("tyk_policy.test", tfjsonpath.New("partitions").AtMapKey("acl"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue("tyk_policy.test", tfjsonpath.New("tags"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("dcr")})),
 				},
-				Check: acctest.CheckPolicyInSandbox(sb, "tyk_policy.test", func(doc map[string]any) error {
+				Check: acctest.CheckPolicy(tg, "tyk_policy.test", func(doc map[string]any) error {
 					parts, _ := doc["partitions"].(map[string]any)
 					if parts["acl"] != true || parts["quota"] != false {
 						return fmt.Errorf("partitions = %v", parts)
@@ -109,20 +109,17 @@ resource "tyk_policy" "test" {
 
 func TestAccPolicy_outOfBandDeleteRecreates(t *testing.T) {
 	name := acctest.Name("acc-policy-oob")
-	sb := acctest.Sandbox(t)
+	tg := acctest.DefaultTarget(t)
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             acctest.CheckPoliciesDestroyed(sb),
+		CheckDestroy:             acctest.CheckPoliciesDestroyed(tg),
 		Steps: []resource.TestStep{
 			{
 				Config: fmt.Sprintf(`resource "tyk_policy" "test" { name = %q }`, name),
 				Check: func(s *terraform.State) error {
 					id := s.RootModule().Resources["tyk_policy.test"].Primary.ID
-					if !sb.Store.Policies.Delete(id) {
-						return fmt.Errorf("policy %s not in sandbox", id)
-					}
-					return nil
+					return tg.DashboardDelete("/api/portal/policies/" + id)
 				},
 				ExpectNonEmptyPlan: true,
 			},

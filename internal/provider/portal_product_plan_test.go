@@ -235,7 +235,7 @@ resource "tyk_portal_plan" "free" {
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             acctest.CheckPoliciesDestroyed(sb),
+		CheckDestroy:             acctest.CheckPoliciesDestroyed(acctest.DefaultTarget(t)),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg(name + "_product"),
