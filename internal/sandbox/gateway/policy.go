@@ -154,7 +154,7 @@ var errNoValidPolicies = errors.New("key has no valid policies to be applied")
 // applyPolicies is Service.Apply for s.Policies, looked up with find.
 func applyPolicies(s *session, find func(string) (*policy, bool)) error {
 	rights := map[string]accessDef{}
-	didQuota, didRate, didACL := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	didQuota, didRate, didACL, didComplexity := map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
 	clearSession(s, find)
 
 	inactive := s.IsInactive
@@ -174,7 +174,7 @@ func applyPolicies(s *session, find func(string) (*policy, bool)) error {
 			// Per-API limits are outside the DCR flow this gateway serves.
 			return fmt.Errorf("cannot apply policy %s: per_api is not emulated", pol.ID)
 		}
-		applyPartitions(s, pol, rights, didQuota, didRate, didACL)
+		applyPartitions(s, pol, rights, didQuota, didRate, didACL, didComplexity)
 		inactive = inactive || pol.IsInactive
 		if pol.LastUpdated > s.LastUpdated { // a string comparison, as in Tyk
 			s.LastUpdated = pol.LastUpdated
@@ -207,8 +207,9 @@ func applyPolicies(s *session, find func(string) (*policy, bool)) error {
 		v.Limit.SetBy = ""
 		rights[k] = v
 	}
-	// updateSessionRootVars: one API only → its limits are the session's.
-	if len(didQuota) == 1 && len(didRate) == 1 {
+	// updateSessionRootVars: one API set by every partition → its limits
+	// are the session's.
+	if len(didQuota) == 1 && len(didRate) == 1 && len(didComplexity) == 1 {
 		for _, v := range rights {
 			s.Rate, s.Per = v.Limit.Rate, v.Limit.Per
 			s.QuotaMax, s.QuotaRenewalRate = v.Limit.QuotaMax, v.Limit.QuotaRenewalRate
@@ -242,7 +243,7 @@ func clearSession(s *session, find func(string) (*policy, bool)) {
 }
 
 // applyPartitions is Service.applyPartitions.
-func applyPartitions(s *session, pol *policy, rights map[string]accessDef, didQuota, didRate, didACL map[string]bool) {
+func applyPartitions(s *session, pol *policy, rights map[string]accessDef, didQuota, didRate, didACL, didComplexity map[string]bool) {
 	use := pol.partitioned()
 	for k := range pol.AccessRights {
 		if _, ok := rights[k]; !ok {
@@ -259,6 +260,9 @@ func applyPartitions(s *session, pol *policy, rights map[string]accessDef, didQu
 				}
 			}
 			ar.Limit.SetBy = pol.ID
+		}
+		if !use || pol.Partitions.Complexity {
+			didComplexity[k] = true // query depth itself is not emulated
 		}
 		if !use || pol.Partitions.Quota {
 			didQuota[k] = true
