@@ -35,15 +35,41 @@ variable "upstream_url" {
   type = string
 }
 
+# The "No Operation" API and the API's default policy, with floor limits: a
+# token whose scopes map only to the product's ACL-only policy gets the limits
+# of the default policy, so without a floor it would be unlimited and skip its
+# plan (see the DCR guide; the provider refuses such a setup at plan time).
+resource "tyk_api" "noop" {
+  name        = "No Operation"
+  listen_path = "/noop/"
+  target_url  = var.upstream_url
+  jwt = {
+    signing_method = "rsa"
+    jwks_url       = var.jwks_url
+  }
+}
+
+resource "tyk_policy" "noop" {
+  name               = "No Operation"
+  rate               = 1
+  per                = 3600
+  quota_max          = 1
+  quota_renewal_rate = 31536000
+  access_rights {
+    api_id = tyk_api.noop.api_id
+  }
+}
+
 # The API of the product: JWT against the IdP.
 resource "tyk_api" "orders" {
   name        = "Orders API"
   listen_path = "/orders/"
   target_url  = var.upstream_url
   jwt = {
-    signing_method   = "rsa"
-    jwks_url         = var.jwks_url
-    scope_claim_name = "scp"
+    signing_method     = "rsa"
+    jwks_url           = var.jwks_url
+    default_policy_ids = [tyk_policy.noop.id]
+    scope_claim_name   = "scp"
   }
 }
 
@@ -120,12 +146,14 @@ resource "tyk_portal_app" "orders_client" {
   name    = "Orders client"
 }
 
-# The plan auto-approves: no approval step.
+# The plan auto-approves: no approval step. The access waits for the
+# mapping, which the Portal also writes at approval.
 resource "tyk_portal_app_access" "orders" {
   app_id         = tyk_portal_app.orders_client.id
   product_ids    = [tyk_portal_product.orders.id]
   plan_id        = tyk_portal_plan.gold.id
   client_type_id = tyk_portal_client_type.machine.id
+  depends_on     = [tyk_api_scope_mapping.orders]
 }
 
 output "client_id" {

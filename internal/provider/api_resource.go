@@ -31,6 +31,7 @@ var (
 	_ resource.Resource                   = &APIResource{}
 	_ resource.ResourceWithImportState    = &APIResource{}
 	_ resource.ResourceWithValidateConfig = &APIResource{}
+	_ resource.ResourceWithModifyPlan     = &APIResource{}
 )
 
 // APIResource manages a Tyk Classic API definition.
@@ -376,4 +377,33 @@ func (m *apiModel) fromAPI(ctx context.Context, def *dashboard.APIDefinition) di
 	diags.Append(d...)
 	m.JWT = obj
 	return diags
+}
+
+// ModifyPlan checks a change of an existing API's default policies for the
+// plan bypass (plan_bypass.go): without a default policy that sets limits, a
+// token whose scopes map only to an ACL-only policy is unlimited.
+func (r *APIResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() || req.Plan.Raw.Equal(req.State.Raw) {
+		return
+	}
+	var plan apiModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !knownStr(plan.APIID) || plan.JWT.IsUnknown() {
+		return
+	}
+	defaults := []string{}
+	if !plan.JWT.IsNull() {
+		var j jwtModel
+		resp.Diagnostics.Append(plan.JWT.As(ctx, &j, objectAsOptions)...)
+		if j.DefaultPolicyIDs.IsUnknown() {
+			return
+		}
+		ids, ok := knownStrings(ctx, j.DefaultPolicyIDs)
+		if !ok {
+			return
+		}
+		defaults = ids
+	}
+	reportPlanBypass(ctx, r.data, bypassOverlay{apiID: plan.APIID.ValueString(), defaults: &defaults}, nil,
+		func(bypassFinding) path.Path { return path.Root("jwt").AtName("default_policy_ids") }, &resp.Diagnostics)
 }

@@ -138,6 +138,10 @@ func (r *APIScopeMappingResource) ModifyPlan(ctx context.Context, req resource.M
 					"(a plan policy needs it too), or map the scope on another API.", pol.Name, policyID, w.APIDefinition.APIID, scope))
 		}
 	}
+	planned := mapOfKnown(ctx, plan.ScopeToPolicy)
+	if len(planned) == len(plan.ScopeToPolicy.Elements()) {
+		r.checkPlanBypass(ctx, plan.APIID.ValueString(), owned, planned, &resp.Diagnostics)
+	}
 	current := w.APIDefinition.ScopeMapping()
 	for scope, policy := range mapOfKnown(ctx, plan.ScopeToPolicy) {
 		if _, mine := owned[scope]; mine {
@@ -279,6 +283,12 @@ func (r *APIScopeMappingResource) ImportState(ctx context.Context, req resource.
 // read-modify-write, refusing to take over scopes mapped by someone else.
 func (r *APIScopeMappingResource) apply(ctx context.Context, d *dashboard.Client, m *scopeMappingModel, owned, want map[string]string, diags *diag.Diagnostics) {
 	apiID := m.APIID.ValueString()
+	// Checked at plan time when the policies were known then; here always,
+	// before anything is written.
+	r.checkPlanBypass(ctx, apiID, owned, want, diags)
+	if diags.HasError() {
+		return
+	}
 	var conflicts []string
 	w, err := d.ModifyAPI(ctx, apiID, func(def *dashboard.APIDefinition) error {
 		cur := def.ScopeMapping()
@@ -347,4 +357,21 @@ func policyGrants(p *dashboard.Policy, apiID string) bool {
 	}
 	_, ok := p.AccessRights[apiID]
 	return ok
+}
+
+// checkPlanBypass reports the scopes of this resource whose token alone
+// would skip its plan (plan_bypass.go), with this resource's entries laid
+// over the API's mapping (owned: the entries it had, which it drops).
+func (r *APIScopeMappingResource) checkPlanBypass(ctx context.Context, apiID string, owned, want map[string]string, diags *diag.Diagnostics) {
+	overlay := map[string]string{}
+	for s := range owned {
+		overlay[s] = ""
+	}
+	scopes := make([]string, 0, len(want))
+	for s, p := range want {
+		overlay[s] = p
+		scopes = append(scopes, s)
+	}
+	reportPlanBypass(ctx, r.data, bypassOverlay{apiID: apiID, mapping: overlay}, scopes,
+		func(f bypassFinding) path.Path { return path.Root("scope_to_policy").AtMapKey(f.scope) }, diags)
 }

@@ -19,6 +19,11 @@ import (
 // plan mapping from two separate resources, all in one apply.
 func testMappingConfig(name, planScope string) string {
 	return fmt.Sprintf(`
+# About the mapping mechanics, not the plan bypass (plan_bypass_test.go).
+provider "tyk" {
+  allow_plan_bypass = true
+}
+
 resource "tyk_policy" "product" {
   name       = "%[1]s-product"
   partitions = { acl = true }

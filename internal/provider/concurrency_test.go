@@ -20,19 +20,25 @@ func TestAccConcurrency(t *testing.T) {
 	h := acctest.SharedHydra(t)
 	t.Setenv("TF_CLI_ARGS_apply", "-parallelism=20")
 	t.Setenv("TF_CLI_ARGS_destroy", "-parallelism=20")
-	cfg := portalFirstAccess(sb, h, name, h.WellKnownURL, true) + fmt.Sprintf(`
+	base := strings.Replace(portalFirstAccess(sb, h, name, h.WellKnownURL, true),
+		"  client_type_id = tyk_portal_client_type.ct.id\n}", "  client_type_id = tyk_portal_client_type.ct.id\n  depends_on     = [tyk_api_scope_mapping.many]\n}", 1)
+	cfg := base + fmt.Sprintf(`
 resource "tyk_portal_app" "many" {
   count   = %[1]d
   user_id = tyk_portal_user.u.id
   name    = "%[3]s-many-${count.index}"
 }
 
+# The Portal (1.13+) writes mappings into the API at approval; the accesses
+# wait for the mapping resources, as the docs advise, so that the Portal's
+# read-modify-write cannot race theirs.
 resource "tyk_portal_app_access" "many" {
   count          = %[1]d
   app_id         = tyk_portal_app.many[count.index].id
   product_ids    = [tyk_portal_product.p.id]
   plan_id        = tyk_portal_plan.pl.id
   client_type_id = tyk_portal_client_type.ct.id
+  depends_on     = [tyk_api_scope_mapping.many]
 }
 
 resource "tyk_api_scope_mapping" "many" {

@@ -275,6 +275,17 @@ func (r *PolicyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 			return err
 		})
 	}
+	// A change of an existing policy's limits or partitions can open the
+	// plan bypass on the APIs that use it as a default or in a mapping.
+	if !req.State.Raw.IsNull() && knownStr(plan.ID) && !req.Plan.Raw.Equal(req.State.Raw) {
+		var planned dashboard.Policy
+		if d := plan.toAPI(ctx, &planned); d.HasError() {
+			return
+		}
+		planned.MID = plan.ID.ValueString()
+		reportPlanBypass(ctx, r.data, bypassOverlay{policies: map[string]*dashboard.Policy{planned.MID: &planned}}, nil,
+			func(bypassFinding) path.Path { return path.Root("rate") }, &resp.Diagnostics)
+	}
 }
 
 func (r *PolicyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -20,11 +20,31 @@ import (
 // and an OAuth provider whose well-known URL can be broken.
 func portalFirstAccess(sb *sandbox.Sandbox, h *acctest.Hydra, name, wellKnown string, autoApprove bool) string {
 	return fmt.Sprintf(`
+# The No-Op API and a default policy with floor limits: without them a token
+# with the product scope alone would skip its plan (plan_bypass_test.go).
+resource "tyk_api" "noop" {
+  name        = "%[1]s-noop"
+  listen_path = "/%[1]s-noop/"
+  target_url  = %[2]q
+  jwt         = { signing_method = "rsa", jwks_url = %[3]q }
+}
+
+resource "tyk_policy" "noop" {
+  name               = "%[1]s-noop"
+  rate               = 1
+  per                = 3600
+  quota_max          = 1
+  quota_renewal_rate = 31536000
+  access_rights {
+    api_id = tyk_api.noop.api_id
+  }
+}
+
 resource "tyk_api" "a" {
   name        = "%[1]s"
   listen_path = "/%[1]s/"
   target_url  = %[2]q
-  jwt         = { signing_method = "rsa", jwks_url = %[3]q, scope_claim_name = "scp" }
+  jwt         = { signing_method = "rsa", jwks_url = %[3]q, scope_claim_name = "scp", default_policy_ids = [tyk_policy.noop.id] }
 }
 
 resource "tyk_portal_api_provider" "d" {

@@ -60,6 +60,7 @@ type providerModel struct {
 	InsecureSkipVerify types.Bool   `tfsdk:"insecure_skip_verify"`
 	RequestTimeout     types.String `tfsdk:"request_timeout"`
 	MaxRetries         types.Int64  `tfsdk:"max_retries"`
+	AllowPlanBypass    types.Bool   `tfsdk:"allow_plan_bypass"`
 }
 
 func (p *TykProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -100,6 +101,14 @@ func (p *TykProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				Optional:    true,
 				Description: "Timeout of one HTTP request, as a Go duration (`30s`, `2m`). Default `30s`. Also read from `" + EnvRequestTimeout + "`.",
 				Validators:  []validator.String{duration()},
+			},
+			"allow_plan_bypass": schema.BoolAttribute{
+				Optional: true,
+				Description: "Allow scope mappings that let a token skip its plan. By default a plan in which a scope maps to a policy that " +
+					"grants an API through its ACL partition only, while the API's default policies leave the rate limit or quota unlimited " +
+					"(or the API has no default policy), is an error: the Tyk Gateway gives such a token the session's unlimited root " +
+					"limits, so a consumer asking the IdP for the product scope alone is not held to any plan. Set `true` only if that is " +
+					"intended. Default `false`. See the DCR guide.",
 			},
 			"max_retries": schema.Int64Attribute{
 				Optional: true,
@@ -199,6 +208,7 @@ func (p *TykProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		data.portal = portalclient.New(c)
 	}
 	data.insecure, data.timeout, data.retries, data.userAgent = insecure, timeout, retries, ua
+	data.allowPlanBypass = cfg.AllowPlanBypass.ValueBool()
 	tflog.Debug(ctx, "Configured Tyk provider", map[string]any{
 		"dashboard_configured": data.dashboard != nil, "portal_configured": data.portal != nil,
 		"request_timeout": timeout.String(), "max_retries": retries,

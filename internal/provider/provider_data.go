@@ -18,6 +18,9 @@ type providerData struct {
 
 	scopes scopeIndex // product and plan scopes, for uniqueness checks
 
+	// allowPlanBypass turns the plan-bypass check off (plan_bypass.go).
+	allowPlanBypass bool
+
 	insecure  bool
 	timeout   time.Duration
 	retries   int

@@ -11,7 +11,8 @@ resource "tyk_api" "payments" {
   }
 }
 
-# The "No Operation" API behind the No-Op policy.
+# The "No Operation" API behind the No-Op default policy, which carries floor
+# limits (see tyk_policy) so that a product-only token cannot skip its plan.
 resource "tyk_api" "noop" {
   name        = "No Operation"
   listen_path = "/noop/"

@@ -26,9 +26,15 @@ resource "tyk_policy" "free_plan" {
 }
 
 # The "No Operation" policy: grants only an API that fronts nothing, and is
-# the JWT default policy of the product's APIs (needed before Gateway 5.11).
+# the JWT default policy of the product's APIs. Its floor limits (1 request
+# per hour, 1 per year) are what a token with the product scope alone gets:
+# without them the Gateway would let it through unlimited (see the DCR guide).
 resource "tyk_policy" "noop" {
-  name = "No Operation"
+  name               = "No Operation"
+  rate               = 1
+  per                = 3600
+  quota_max          = 1
+  quota_renewal_rate = 31536000
   access_rights {
     api_id = tyk_api.noop.api_id
   }

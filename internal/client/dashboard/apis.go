@@ -196,6 +196,7 @@ func (d *Client) CreateAPI(ctx context.Context, def *APIDefinition) (*APIWrapper
 	if def.APIID == "" {
 		def.APIID = NewAPIID()
 	}
+	defer d.invalidate()
 	return client.CreateOnce(ctx, func(ctx context.Context) (*APIWrapper, error) {
 		var env envelope
 		if _, err := d.c.Do(ctx, client.Request{Method: http.MethodPost, Path: "/api/apis", Body: APIWrapper{APIDefinition: *def}}, &env); err != nil {

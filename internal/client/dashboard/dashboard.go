@@ -13,7 +13,8 @@ import (
 
 // Client talks to one Tyk Dashboard.
 type Client struct {
-	c *client.Client
+	c    *client.Client
+	snap snapshot
 }
 
 // New wraps a transport configured for the Dashboard.
@@ -33,6 +34,9 @@ var objectIDPattern = regexp.MustCompile(`^[0-9a-fA-F]{24}$`)
 func IsObjectID(s string) bool { return objectIDPattern.MatchString(s) }
 
 func (d *Client) do(ctx context.Context, method, path string, body, out any) error {
+	if method != "GET" {
+		defer d.invalidate()
+	}
 	_, err := d.c.Do(ctx, client.Request{Method: method, Path: path, Body: body}, out)
 	return err
 }

@@ -109,6 +109,7 @@ type policyList struct {
 // unique, so an ambiguous failure is resolved by looking the name up before
 // the create is sent again (client.CreateOnce).
 func (d *Client) CreatePolicy(ctx context.Context, p *Policy) (string, error) {
+	defer d.invalidate()
 	return client.CreateOnce(ctx, func(ctx context.Context) (string, error) {
 		var env envelope
 		if _, err := d.c.Do(ctx, client.Request{Method: http.MethodPost, Path: "/api/portal/policies", Body: p}, &env); err != nil {
