@@ -139,6 +139,7 @@ func (r *APIScopeMappingResource) ModifyPlan(ctx context.Context, req resource.M
 		}
 	}
 	planned := mapOfKnown(ctx, plan.ScopeToPolicy)
+	r.claimScopes(plan.APIID.ValueString(), plan.ScopeToPolicy, &resp.Diagnostics)
 	if len(planned) == len(plan.ScopeToPolicy.Elements()) {
 		r.checkPlanBypass(ctx, plan.APIID.ValueString(), owned, planned, &resp.Diagnostics)
 	}
@@ -374,4 +375,38 @@ func (r *APIScopeMappingResource) checkPlanBypass(ctx context.Context, apiID str
 	}
 	reportPlanBypass(ctx, r.data, bypassOverlay{apiID: apiID, mapping: overlay}, scopes,
 		func(f bypassFinding) path.Path { return path.Root("scope_to_policy").AtMapKey(f.scope) }, diags)
+}
+
+// claimScopes records this resource's scopes on the API for the run's plan
+// and reports a scope another mapping resource of the same plan takes.
+func (r *APIScopeMappingResource) claimScopes(apiID string, entries types.Map, diags *diag.Diagnostics) {
+	if r.data == nil {
+		return
+	}
+	keys := make([]string, 0, len(entries.Elements()))
+	for k, v := range entries.Elements() {
+		keys = append(keys, k+"="+v.String())
+	}
+	sort.Strings(keys)
+	self := strings.Join(keys, ",")
+	d := r.data
+	d.mappingMu.Lock()
+	defer d.mappingMu.Unlock()
+	if d.mappingClaims == nil {
+		d.mappingClaims = map[string]map[string]string{}
+	}
+	claims := d.mappingClaims[apiID]
+	if claims == nil {
+		claims = map[string]string{}
+		d.mappingClaims[apiID] = claims
+	}
+	for scope := range entries.Elements() {
+		if other, ok := claims[scope]; ok && other != self {
+			diags.AddAttributeError(path.Root("scope_to_policy").AtMapKey(scope), "Scope mapped twice in this plan",
+				fmt.Sprintf("Another tyk_api_scope_mapping of this configuration (with %s) also maps scope %q on API %s. "+
+					"One scope maps to one policy on an API: keep it in one resource.", other, scope, apiID))
+			continue
+		}
+		claims[scope] = self
+	}
 }

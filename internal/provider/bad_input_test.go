@@ -18,6 +18,7 @@ type badInputFixture struct {
 	apiID, aclPolicy, otherPolicy, limitsPolicy string
 	apiProvider, otherIdP, oktaIdP, product     string
 	plan, user, dcrProduct                      string
+	planNoScope, clientType                     string
 }
 
 func seedBadInput(t *testing.T, sb *sandbox.Sandbox) badInputFixture {
@@ -44,10 +45,12 @@ func seedBadInput(t *testing.T, sb *sandbox.Sandbox) badInputFixture {
 	f.otherIdP = fmt.Sprint(must(acctest.Seed(sb, "portal", "POST", "/oauth-providers", `{"Name":"`+n+`_other","Type":"Other","WellKnownURL":"http://idp/.well-known/openid-configuration"}`))["ID"])
 	f.oktaIdP = fmt.Sprint(must(acctest.Seed(sb, "portal", "POST", "/oauth-providers", `{"Name":"`+n+`_okta","Type":"Okta","WellKnownURL":"http://okta/.well-known/openid-configuration"}`))["ID"])
 	ct := fmt.Sprint(must(acctest.Seed(sb, "portal", "POST", "/oauth-providers/"+f.otherIdP+"/client-types", `{"Name":"m","ResponseTypes":"token","GrantType":"client_credentials","TokenEndpointAuthMethod":"client_secret_basic"}`))["ID"])
+	f.clientType = ct
 	f.product = fmt.Sprint(must(acctest.Seed(sb, "portal", "POST", "/products", `{"Name":"`+n+`_p","ProviderID":`+f.apiProvider+`,"IsDocumentationOnly":false,"APIDetails":[{"APIID":"`+f.apiID+`"}],"Scopes":"`+n+`_scope"}`))["ID"])
 	f.dcrProduct = fmt.Sprint(must(acctest.Seed(sb, "portal", "POST", "/products", `{"Name":"`+n+`_dcr","ProviderID":`+f.apiProvider+`,"IsDocumentationOnly":false,"APIDetails":[{"APIID":"`+f.apiID+`"}],"DCREnabled":true,"Scopes":"`+n+`_dcr"}`))["ID"])
 	must(acctest.Seed(sb, "portal", "POST", "/products/"+f.dcrProduct+"/client_types", `{"ID":`+ct+`}`))
 	f.plan = fmt.Sprint(must(acctest.Seed(sb, "portal", "POST", "/plans", `{"Name":"`+n+`_plan","ProviderID":`+f.apiProvider+`,"JWTScope":"`+n+`_plan_scope"}`))["ID"])
+	f.planNoScope = fmt.Sprint(must(acctest.Seed(sb, "portal", "POST", "/plans", `{"Name":"`+n+`_plan_noscope","ProviderID":`+f.apiProvider+`}`))["ID"])
 	f.user = fmt.Sprint(must(acctest.Seed(sb, "portal", "POST", "/users", `{"Email":"`+n+`@example.com","First":"a","Last":"b"}`))["ID"])
 	f.product = n // the scope prefix, reused below
 	return f
@@ -94,6 +97,9 @@ func TestAccBadInput(t *testing.T) {
 		{"mapping unknown API", res("tyk_api_scope_mapping", "api_id = \"no-such-api\"\nscope_to_policy = { s = \""+f.aclPolicy+"\" }"), `API not found`, `api_id`},
 		{"mapping policy without the API", res("tyk_api_scope_mapping", "api_id = \""+f.apiID+"\"\nscope_to_policy = { "+n+"_new = \""+f.otherPolicy+"\" }"), `Policy does not grant this API`, `scope_to_policy`},
 		{"mapping conflicting scope", res("tyk_api_scope_mapping", "api_id = \""+f.apiID+"\"\nscope_to_policy = { "+n+"_taken = \""+f.limitsPolicy+"\" }"), `Scope already mapped on this API`, `scope_to_policy`},
+		{"mapping one scope twice", res("tyk_api_scope_mapping", "api_id = \""+f.apiID+"\"\nscope_to_policy = { "+n+"_dup = \""+f.aclPolicy+"\" }") +
+			strings.Replace(res("tyk_api_scope_mapping", "api_id = \""+f.apiID+"\"\nscope_to_policy = { "+n+"_dup = \""+f.limitsPolicy+"\", "+n+"_more = \""+f.aclPolicy+"\" }"), `"x"`, `"y"`, 1),
+			`Scope mapped twice in this plan`, `scope_to_policy`},
 		{"mapping unknown policy", res("tyk_api_scope_mapping", "api_id = \""+f.apiID+"\"\nscope_to_policy = { "+n+"_x = \"0123456789abcdef01234567\" }"), `Policy not found`, `scope_to_policy`},
 		// tyk_portal_oauth_provider
 		{"idp unknown type", res("tyk_portal_oauth_provider", "name = \"i\"\ntype = \"Auth0\"\nwell_known_url = \"http://i/.well-known/openid-configuration\""), `Invalid Attribute Value Match`, `type`},
@@ -105,6 +111,8 @@ func TestAccBadInput(t *testing.T) {
 		{"ct auth code without code", res("tyk_portal_client_type", "oauth_provider_id = "+f.otherIdP+"\nname = \"c\"\nresponse_types = [\"token\"]\ngrant_types = [\"authorization_code\"]"), `authorization_code needs response type code`, `response_types`},
 		{"ct implicit without token", res("tyk_portal_client_type", "oauth_provider_id = "+f.otherIdP+"\nname = \"c\"\nresponse_types = [\"code\"]\ngrant_types = [\"implicit\"]"), `implicit needs response type token`, `response_types`},
 		{"ct public client credentials", res("tyk_portal_client_type", "oauth_provider_id = "+f.otherIdP+"\nname = \"c\"\nresponse_types = [\"token\"]\ngrant_types = [\"client_credentials\"]"), `client_credentials needs a confidential client`, `token_endpoint_auth_method`},
+		{"ct code without a code grant", res("tyk_portal_client_type", "oauth_provider_id = "+f.otherIdP+"\nname = \"c\"\nresponse_types = [\"code\"]\ngrant_types = [\"client_credentials\"]\ntoken_endpoint_auth_method = \"client_secret_basic\""), `Response type code needs the authorization_code grant`, `response_types`},
+		{"ct id_token without an interactive grant", res("tyk_portal_client_type", "oauth_provider_id = "+f.otherIdP+"\nname = \"c\"\nresponse_types = [\"id_token\"]\ngrant_types = [\"client_credentials\"]\ntoken_endpoint_auth_method = \"client_secret_basic\""), `Response type id_token needs an interactive grant`, `response_types`},
 		{"ct unknown grant", res("tyk_portal_client_type", "oauth_provider_id = "+f.otherIdP+"\nname = \"c\"\nresponse_types = [\"code\"]\ngrant_types = [\"magic\"]"), `Invalid Attribute Value Match`, `grant_types`},
 		{"ct unknown response", res("tyk_portal_client_type", "oauth_provider_id = "+f.otherIdP+"\nname = \"c\"\nresponse_types = [\"it_token\"]\ngrant_types = [\"implicit\"]"), `Invalid Attribute Value Match`, `response_types`},
 		{"ct bad auth method", res("tyk_portal_client_type", "oauth_provider_id = "+f.otherIdP+"\nname = \"c\"\nresponse_types = [\"token\"]\ngrant_types = [\"client_credentials\"]\ntoken_endpoint_auth_method = \"private_key_jwt\""), `Invalid Attribute Value Match`, `token_endpoint_auth_method`},
@@ -121,6 +129,9 @@ func TestAccBadInput(t *testing.T) {
 		{"product scope used by a plan", res("tyk_portal_product", "provider_id = "+f.apiProvider+"\nname = \"p\"\nscopes = [\""+n+"_plan_scope\"]"), `Scope already used`, `scopes`},
 		{"product from a limits policy", res("tyk_portal_product", "provider_id = "+f.apiProvider+"\npolicy_id = \""+f.limitsPolicy+"\""), `Policy is not an API product policy`, `policy_id`},
 		// tyk_portal_plan
+		{"product and plan take one scope", res("tyk_portal_product", "provider_id = "+f.apiProvider+"\nname = \"p1\"\nscopes = [\""+n+"_shared\"]") +
+			strings.Replace(res("tyk_portal_plan", "provider_id = "+f.apiProvider+"\nname = \"p2\"\nscopes = [\""+n+"_shared\"]"), `"x"`, `"y"`, 1),
+			`Scope used twice in this plan`, `scopes`},
 		{"plan rate without per", res("tyk_portal_plan", "provider_id = "+f.apiProvider+"\nname = \"p\"\nrate_limit = 10"), `Invalid Attribute Combination`, `rate_limit`},
 		{"plan policy and limits", res("tyk_portal_plan", "provider_id = "+f.apiProvider+"\npolicy_id = \""+f.limitsPolicy+"\"\nrate_limit = 5\nper = 1"), `Invalid Attribute Combination`, `policy_id`},
 		{"plan from an ACL policy", res("tyk_portal_plan", "provider_id = "+f.apiProvider+"\npolicy_id = \""+f.aclPolicy+"\""), `Policy is not a plan policy`, `policy_id`},
@@ -138,6 +149,7 @@ func TestAccBadInput(t *testing.T) {
 		{"access unknown product", res("tyk_portal_app_access", "app_id = 1\nproduct_ids = [999999]\nplan_id = "+f.plan), `API product not found`, `product_ids`},
 		{"access unknown plan", res("tyk_portal_app_access", "app_id = 1\nproduct_ids = ["+f.dcrProduct+"]\nplan_id = 999999\nclient_type_id = 1"), `Plan not found`, `plan_id`},
 		{"access DCR without client type", res("tyk_portal_app_access", "app_id = 1\nproduct_ids = ["+f.dcrProduct+"]\nplan_id = "+f.plan), `Client type required`, `client_type_id`},
+		{"access plan without a scope", res("tyk_portal_app_access", "app_id = 1\nproduct_ids = ["+f.dcrProduct+"]\nplan_id = "+f.planNoScope+"\nclient_type_id = "+f.clientType), `Plan without a scope`, `plan_id`},
 		{"access client type not on product", res("tyk_portal_app_access", "app_id = 1\nproduct_ids = ["+f.dcrProduct+"]\nplan_id = "+f.plan+"\nclient_type_id = 999999"), `Client type not enabled for the product`, `client_type_id`},
 		// provider configuration
 		{"provider timeout", "provider \"tyk\" {\nrequest_timeout = \"soon\"\n}\n" + res("tyk_policy", `name = "p"`), `Invalid duration`, `request_timeout`},

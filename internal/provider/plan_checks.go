@@ -59,7 +59,7 @@ func checkPolicyShape(ctx context.Context, d *dashboard.Client, policyID types.S
 // shape the Portal imports; when scopes change, no other product or plan
 // uses them.
 func offeringPlanChecks(ctx context.Context, data *providerData, kind string, creating bool,
-	providerID types.Int64, policyID types.String, scopes, priorScopes types.Set, priorID types.Int64,
+	providerID types.Int64, policyID, name types.String, scopes, priorScopes types.Set, priorID types.Int64,
 ) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if creating {
@@ -78,6 +78,24 @@ func offeringPlanChecks(ctx context.Context, data *providerData, kind string, cr
 	if !priorID.IsNull() {
 		self = priorID.ValueInt64()
 	}
-	diags.Append(checkScopesFree(ctx, data, setStrings(ctx, scopes, &diags), kind, self, path.Root("scopes"))...)
+	want := setStrings(ctx, scopes, &diags)
+	diags.Append(checkScopesFree(ctx, data, want, kind, self, path.Root("scopes"))...)
+	// Other products and plans of the same plan taking the same scope.
+	c := plannedClaim{kind: kind}
+	switch {
+	case self >= 0:
+		c.key, c.label = fmt.Sprint(self), fmt.Sprintf("%s %d", kind, self)
+	case knownStr(policyID):
+		c.key, c.label = "policy:"+policyID.ValueString(), fmt.Sprintf("the %s of policy %s", kind, policyID.ValueString())
+	case knownStr(name):
+		c.key, c.label = "name:"+name.ValueString(), fmt.Sprintf("%s %q", kind, name.ValueString())
+	default:
+		return diags
+	}
+	for s, other := range data.scopes.claim(want, c) {
+		diags.AddAttributeError(path.Root("scopes"), "Scope used twice in this plan",
+			fmt.Sprintf("Scope %q is also planned for %s. Each API product and plan needs its own unique scope, since the Gateway "+
+				"maps every scope to one policy; choose another scope.", s, other.label))
+	}
 	return diags
 }

@@ -52,6 +52,9 @@ const (
 	// idpTokenInvalid: the client exists (it still gets tokens), but the
 	// Portal's registration access token no longer works for it.
 	idpTokenInvalid = "registration_token_invalid"
+	// idpScopesOutdated: the client was registered for scopes its products
+	// and plan no longer use (their scopes changed since).
+	idpScopesOutdated = "scopes_outdated"
 )
 
 type appAccessModel struct {
@@ -164,9 +167,16 @@ func (r *PortalAppAccessResource) ModifyPlan(ctx context.Context, req resource.M
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	broken := state.Status.ValueString() != "approved" ||
-		state.IdPClientStatus.ValueString() == idpMissing || state.IdPClientStatus.ValueString() == idpDrifted
+	status := state.IdPClientStatus.ValueString()
+	broken := state.Status.ValueString() != "approved" || status == idpMissing || status == idpDrifted || status == idpScopesOutdated
 	if broken {
+		if status == idpScopesOutdated {
+			resp.Diagnostics.AddAttributeWarning(path.Root("scopes"), "The access is replaced: its client's scopes are out of date",
+				fmt.Sprintf("Access request %d's client is registered for scopes %s, which its products and plan no longer use as they are. "+
+					"The access is replaced, so that the Portal registers a client with the current scopes (new client id and secret); "+
+					"the old client is deleted in the IdP. Add lifecycle { replace_triggered_by = [...] } on the products' and plan's scopes "+
+					"to replace it in the same apply that changes them.", state.ID.ValueInt64(), state.Scopes.String()))
+		}
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("client_id"), types.StringUnknown())...)
 		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("client_id"))
 		return
@@ -197,9 +207,11 @@ func (r *PortalAppAccessResource) checkReferences(ctx context.Context, req resou
 			return err
 		})
 	}
+	var pl *portal.Plan
 	if known64(plan.PlanID) {
 		mustExist(&resp.Diagnostics, path.Root("plan_id"), "Plan", plan.PlanID.ValueInt64(), func() error {
-			_, err := p.GetPlan(ctx, plan.PlanID.ValueInt64())
+			var err error
+			pl, err = p.PlanOnce(ctx, plan.PlanID.ValueInt64())
 			return err
 		})
 	}
@@ -219,6 +231,9 @@ func (r *PortalAppAccessResource) checkReferences(ctx context.Context, req resou
 		}
 		if err != nil || !pr.DCREnabled {
 			continue
+		}
+		if pl != nil {
+			checkPlanScope(pl, pr, &resp.Diagnostics)
 		}
 		if plan.ClientTypeID.IsNull() {
 			resp.Diagnostics.AddAttributeError(path.Root("client_type_id"), "Client type required",
@@ -303,6 +318,11 @@ func (r *PortalAppAccessResource) accessSpec(ctx context.Context, p *portal.Clie
 				fmt.Sprintf("Product %q uses dynamic client registration: set client_type_id to one of its client types.", pr.Name))
 			return spec, false
 		}
+		if pr.DCREnabled {
+			if checkPlanScope(pl, pr, diags); diags.HasError() {
+				return spec, false
+			}
+		}
 		spec.ProductNames = append(spec.ProductNames, pr.Name)
 	}
 	return spec, !diags.HasError()
@@ -373,6 +393,15 @@ func (r *PortalAppAccessResource) read(ctx context.Context, p *portal.Client, m 
 		m.TokenEndpoint = types.StringValue("")
 	}
 	m.IdPClientStatus = types.StringValue(idpUnchecked)
+	if ar.DCREnabled && c.OAuthClientID != "" {
+		if outdated, want := r.scopesOutdated(ctx, p, m, ar, scopes); outdated {
+			m.IdPClientStatus = types.StringValue(idpScopesOutdated)
+			diags.AddWarning("OAuth client registered for other scopes",
+				fmt.Sprintf("Client %s of access request %d is registered for scopes %q, but its products and plan now use %q. The next apply replaces the access.",
+					c.OAuthClientID, ar.ID, strings.Join(scopes, " "), strings.Join(want, " ")))
+			return true
+		}
+	}
 	if !m.VerifyIdPClient.ValueBool() || !ar.DCREnabled || c.DCRRegistrationClientURI == "" {
 		return true
 	}
@@ -582,4 +611,95 @@ func commonClientType(ctx context.Context, p *portal.Client, productIDs []int64)
 		return 0, fmt.Errorf("the request's DCR products allow client types %v, and no Portal answer says which one the request used", common)
 	}
 	return common[0], nil
+}
+
+// scopesOutdated compares the scopes the Portal registered for an access's
+// client with those its products and plan use now. The client must carry
+// all of them; any other scope it carries must belong to another approved
+// request of the app that shares the client (one client per app, Portal
+// 1.16+). Products and plans are read at most once per run.
+func (r *PortalAppAccessResource) scopesOutdated(ctx context.Context, p *portal.Client, m *appAccessModel, ar *portal.AccessRequest, registered []string) (bool, []string) {
+	var want []string
+	for _, id := range setInt64s(ctx, m.ProductIDs, &diag.Diagnostics{}) {
+		pr, err := p.ProductOnce(ctx, id)
+		if err != nil {
+			return false, nil // unknown: not drift
+		}
+		want = append(want, splitScopes(pr.Scopes)...)
+	}
+	pl, err := p.PlanOnce(ctx, m.PlanID.ValueInt64())
+	if err != nil {
+		return false, nil
+	}
+	want = append(want, splitScopes(pl.JWTScope)...)
+	sort.Strings(want)
+	var extra []string
+	for _, s := range registered {
+		if !slices.Contains(want, s) {
+			extra = append(extra, s)
+		}
+	}
+	for _, s := range want {
+		if !slices.Contains(registered, s) {
+			return true, want
+		}
+	}
+	if len(extra) == 0 {
+		return false, want
+	}
+	shared := r.sharedScopes(ctx, p, m.AppID.ValueInt64(), ar)
+	for _, s := range extra {
+		if !slices.Contains(shared, s) {
+			return true, want
+		}
+	}
+	return false, want
+}
+
+// sharedScopes are the scopes of the app's other approved requests whose
+// credential is the same client as ar's.
+func (r *PortalAppAccessResource) sharedScopes(ctx context.Context, p *portal.Client, appID int64, ar *portal.AccessRequest) []string {
+	ars, err := p.AppAccessRequestsOnce(ctx, appID)
+	if err != nil {
+		return nil
+	}
+	products, _ := p.ProductsOnce(ctx)
+	plans, _ := p.PlansOnce(ctx)
+	var out []string
+	for _, other := range ars {
+		oc := other.Credential()
+		if other.ID == ar.ID || other.Status != portal.StatusApproved || oc == nil || oc.OAuthClientID != ar.Credential().OAuthClientID {
+			continue
+		}
+		for _, pr := range products {
+			if slices.Contains(other.Products, pr.Name) {
+				if !pr.HasScopes {
+					if full, err := p.ProductOnce(ctx, pr.ID); err == nil {
+						pr = *full
+					}
+				}
+				out = append(out, splitScopes(pr.Scopes)...)
+			}
+		}
+		for _, pl := range plans {
+			if pl.Name == other.Plan {
+				if full, err := p.PlanOnce(ctx, pl.ID); err == nil {
+					out = append(out, splitScopes(full.JWTScope)...)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// checkPlanScope reports a plan without a scope requested with a DCR product:
+// the client would carry no plan scope, so no token could get the plan's
+// limits (a token with only the product scope gets the default policy's).
+func checkPlanScope(pl *portal.Plan, pr *portal.Product, diags *diag.Diagnostics) {
+	if strings.TrimSpace(pl.JWTScope) != "" {
+		return
+	}
+	diags.AddAttributeError(path.Root("plan_id"), "Plan without a scope",
+		fmt.Sprintf("Plan %q has no scope, but API product %q uses dynamic client registration: the client the Portal registers "+
+			"would carry no plan scope, so no token could get the plan's limits. Set scopes on the tyk_portal_plan.", pl.Name, pr.Name))
 }

@@ -254,3 +254,79 @@ resource "echo" "token" {}
 		},
 	})
 }
+
+// Changing a product's or plan's scopes does not leave the app with a client
+// registered for the old ones: with replace_triggered_by on the scopes the
+// access is replaced in the same apply; without it, the next plan shows the
+// outdated client as drift and replaces it, with the reason. Either way the
+// new client gets a token for the new scopes and the old client is gone.
+func TestAccPortalAppAccess_scopeChange(t *testing.T) {
+	name := strings.ReplaceAll(acctest.Name("accscope"), "-", "_")
+	tg := acctest.DefaultTarget(t)
+	h := acctest.SharedHydra(t)
+	renamed := func(cfg, from, to string) string { return strings.ReplaceAll(cfg, `"`+from+`"`, `"`+to+`"`) }
+	trigger := `lifecycle {
+    replace_triggered_by = [tyk_portal_product.payments.scopes, tyk_portal_plan.free.scopes]
+  }`
+	base := acctest.DCRConfig(tg, h, name, trigger)
+	step2 := renamed(base, name+"_product", name+"_product2")
+	step3 := renamed(renamed(acctest.DCRConfig(tg, h, name, ""), name+"_product", name+"_product2"), name+"_plan", name+"_plan2")
+	var clients []string
+	remember := func(s *terraform.State) error {
+		clients = append(clients, accessAttrs(s)["client_id"])
+		return nil
+	}
+	oldClientGone := func(*terraform.State) error {
+		if len(clients) < 2 || clients[len(clients)-1] == clients[len(clients)-2] {
+			return fmt.Errorf("the access kept client %v", clients)
+		}
+		if c, _ := h.Client(clients[len(clients)-2]); c != nil {
+			return fmt.Errorf("the old client %s is still in the IdP", clients[len(clients)-2])
+		}
+		return nil
+	}
+	tokenFor := func(scopes ...string) resource.TestCheckFunc {
+		return func(s *terraform.State) error {
+			a := accessAttrs(s)
+			tok, err := acctest.ClientCredentialsToken(h, a["client_id"], a["client_secret"], scopes...)
+			if err != nil {
+				return fmt.Errorf("token for %v: %w", scopes, err)
+			}
+			if code, body, _ := tg.CallGateway("/"+name+"/get", tok); code != 200 {
+				return fmt.Errorf("gateway with %v: %d %s", scopes, code, body)
+			}
+			return nil
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             func(s *terraform.State) error { return checkNoHydraClients(h, &clients)(s) },
+		Steps: []resource.TestStep{
+			{Config: base, Check: resource.ComposeTestCheckFunc(remember, tokenFor(name+"_product", name+"_plan"))},
+			{
+				// The product scope changes; replace_triggered_by replaces
+				// the access in the same apply.
+				Config: step2,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("tyk_portal_app_access.access", plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				Check: resource.ComposeTestCheckFunc(remember, oldClientGone, tokenFor(name+"_product2", name+"_plan")),
+			},
+			{
+				// Both scopes change, without replace_triggered_by: the
+				// apply changes the product and the plan, and the refresh
+				// after it finds the client outdated.
+				Config:             step3,
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: step3,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("tyk_portal_app_access.access", plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				Check: resource.ComposeTestCheckFunc(remember, oldClientGone, tokenFor(name+"_product2", name+"_plan2")),
+			},
+		},
+	})
+}

@@ -24,10 +24,9 @@ import (
 )
 
 var (
-	_ resource.Resource                   = &PortalClientTypeResource{}
-	_ resource.ResourceWithImportState    = &PortalClientTypeResource{}
-	_ resource.ResourceWithValidateConfig = &PortalClientTypeResource{}
-	_ resource.ResourceWithModifyPlan     = &PortalClientTypeResource{}
+	_ resource.Resource                = &PortalClientTypeResource{}
+	_ resource.ResourceWithImportState = &PortalClientTypeResource{}
+	_ resource.ResourceWithModifyPlan  = &PortalClientTypeResource{}
 )
 
 // PortalClientTypeResource manages an OAuth client type of a provider.
@@ -120,29 +119,41 @@ func knownStrings(ctx context.Context, s types.Set) ([]string, bool) {
 	return out, true
 }
 
-// ValidateConfig checks the OIDC combinations that can be known from the
-// configuration alone.
-func (r *PortalClientTypeResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var m clientTypeModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+// checkCombinations checks the OAuth combinations that can be known from the
+// configuration alone: each grant needs its response type, each response
+// type needs a grant that produces it (OpenID Connect Dynamic Client
+// Registration 1.0 §2), and client_credentials needs a client secret. It
+// runs in ModifyPlan, not ValidateConfig, so that a configuration that became
+// invalid never blocks `terraform destroy`, which validates the
+// configuration but plans no resource.
+func checkCombinations(ctx context.Context, m *clientTypeModel, diags *diag.Diagnostics) {
 	grants, gok := knownStrings(ctx, m.GrantTypes)
 	responses, rok := knownStrings(ctx, m.ResponseTypes)
 	if !gok {
 		return
 	}
+	codeGrant := slices.Contains(grants, "authorization_code") || slices.Contains(grants, "pkce")
+	if rok && slices.Contains(responses, "code") && !codeGrant {
+		diags.AddAttributeError(path.Root("response_types"), "Response type code needs the authorization_code grant",
+			fmt.Sprintf("Response type \"code\" is a code from the authorization endpoint, which only the authorization_code (or pkce) grant "+
+				"produces, and grant_types is %v: the IdP would refuse the registration when an access is approved. Add authorization_code "+
+				"to grant_types, or use response type \"token\" (machine clients with client_credentials).", grants))
+	}
+	if rok && slices.Contains(responses, "id_token") && !codeGrant && !slices.Contains(grants, "implicit") {
+		diags.AddAttributeError(path.Root("response_types"), "Response type id_token needs an interactive grant",
+			fmt.Sprintf("Response type \"id_token\" comes from the authorization endpoint, which only the implicit or authorization_code "+
+				"grant uses, and grant_types is %v. Add one of them, or remove id_token.", grants))
+	}
 	if rok && slices.Contains(grants, "authorization_code") && !slices.Contains(responses, "code") {
-		resp.Diagnostics.AddAttributeError(path.Root("response_types"), "authorization_code needs response type code",
+		diags.AddAttributeError(path.Root("response_types"), "authorization_code needs response type code",
 			"The authorization_code grant returns a code from the authorization endpoint: add \"code\" to response_types.")
 	}
 	if rok && slices.Contains(grants, "implicit") && !slices.Contains(responses, "token") && !slices.Contains(responses, "id_token") {
-		resp.Diagnostics.AddAttributeError(path.Root("response_types"), "implicit needs response type token or id_token",
+		diags.AddAttributeError(path.Root("response_types"), "implicit needs response type token or id_token",
 			"The implicit grant returns tokens from the authorization endpoint: add \"token\" or \"id_token\" to response_types.")
 	}
 	if slices.Contains(grants, "client_credentials") && m.TokenEndpointAuthMethod.IsNull() {
-		resp.Diagnostics.AddAttributeError(path.Root("token_endpoint_auth_method"), "client_credentials needs a confidential client",
+		diags.AddAttributeError(path.Root("token_endpoint_auth_method"), "client_credentials needs a confidential client",
 			"The client_credentials grant authenticates the client with its secret: set token_endpoint_auth_method to client_secret_basic or client_secret_post.")
 	}
 }
@@ -150,7 +161,13 @@ func (r *PortalClientTypeResource) ValidateConfig(ctx context.Context, req resou
 // ModifyPlan checks the rules that depend on the provider's type, when the
 // provider already exists; otherwise Create checks them before writing.
 func (r *PortalClientTypeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.data == nil || r.data.portal == nil {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	if r.data == nil || r.data.portal == nil {
+		var plan clientTypeModel
+		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+		checkCombinations(ctx, &plan, &resp.Diagnostics)
 		return
 	}
 	var plan, state clientTypeModel
@@ -161,7 +178,11 @@ func (r *PortalClientTypeResource) ModifyPlan(ctx context.Context, req resource.
 			return // nothing that depends on the provider's type changed
 		}
 	}
-	if resp.Diagnostics.HasError() || plan.OAuthProviderID.IsUnknown() {
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	checkCombinations(ctx, &plan, &resp.Diagnostics)
+	if plan.OAuthProviderID.IsUnknown() {
 		return
 	}
 	prov, err := r.data.portal.GetOAuthProvider(ctx, plan.OAuthProviderID.ValueInt64())

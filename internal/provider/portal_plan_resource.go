@@ -163,7 +163,7 @@ func (r *PortalPlanResource) ModifyPlan(ctx context.Context, req resource.Modify
 		return
 	}
 	resp.Diagnostics.Append(offeringPlanChecks(ctx, r.data, "plan", req.State.Raw.IsNull(),
-		plan.ProviderID, plan.PolicyID, plan.Scopes, state.Scopes, state.ID)...)
+		plan.ProviderID, plan.PolicyID, plan.Name, plan.Scopes, state.Scopes, state.ID)...)
 }
 
 func optFloat(v types.Float64) *float64 {

@@ -156,7 +156,7 @@ func (r *PortalProductResource) ModifyPlan(ctx context.Context, req resource.Mod
 		return
 	}
 	resp.Diagnostics.Append(offeringPlanChecks(ctx, r.data, "product", req.State.Raw.IsNull(),
-		plan.ProviderID, plan.PolicyID, plan.Scopes, state.Scopes, state.ID)...)
+		plan.ProviderID, plan.PolicyID, plan.Name, plan.Scopes, state.Scopes, state.ID)...)
 }
 
 func (m *productModel) input(ctx context.Context, cur *portal.Product, diags *diag.Diagnostics) portal.ProductInput {

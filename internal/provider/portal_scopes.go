@@ -34,6 +34,33 @@ type scopeIndex struct {
 	mu     sync.Mutex
 	loaded bool
 	owners map[string]scopeOwner
+	// planned are the scopes the products and plans of this run's plan
+	// claim (ModifyPlan is called for every resource in one process), so
+	// that two new objects cannot take the same scope unnoticed.
+	planned map[string]plannedClaim
+}
+
+// plannedClaim names the product or plan that claims a scope in a plan:
+// key is its id when it exists, else its policy id or name.
+type plannedClaim struct{ kind, key, label string }
+
+// claim records scopes as planned for c and returns, by scope, the other
+// claims they collide with.
+func (x *scopeIndex) claim(scopes []string, c plannedClaim) map[string]plannedClaim {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.planned == nil {
+		x.planned = map[string]plannedClaim{}
+	}
+	clashes := map[string]plannedClaim{}
+	for _, s := range scopes {
+		if other, ok := x.planned[s]; ok && (other.kind != c.kind || other.key != c.key) {
+			clashes[s] = other
+			continue
+		}
+		x.planned[s] = c
+	}
+	return clashes
 }
 
 func (x *scopeIndex) load(ctx context.Context, p *portal.Client) error {

@@ -264,6 +264,7 @@ func (p *TykProvider) DataSources(_ context.Context) []func() datasource.DataSou
 		NewPortalProductDataSource,
 		NewPortalPlanDataSource,
 		NewOIDCDiscoveryDataSource,
+		NewScopeResolutionDataSource,
 	}
 }
 

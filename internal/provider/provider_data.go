@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -17,6 +18,12 @@ type providerData struct {
 	portal                  *portal.Client
 
 	scopes scopeIndex // product and plan scopes, for uniqueness checks
+
+	// mappingClaims are the API scopes the mapping resources of this run's
+	// plan take (api id → scope → the claiming resource's entries), so
+	// that two of them cannot map one scope unnoticed.
+	mappingMu     sync.Mutex
+	mappingClaims map[string]map[string]string
 
 	// allowPlanBypass turns the plan-bypass check off (plan_bypass.go).
 	allowPlanBypass bool

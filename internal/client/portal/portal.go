@@ -38,6 +38,8 @@ type Client struct {
 
 	wkMu      sync.Mutex
 	wellKnown map[int64]string // client type id → its OAuth provider's well-known URL
+
+	memo memo
 }
 
 // New wraps a transport whose base URL ends in /portal-api.
@@ -53,6 +55,9 @@ func BaseURL(portalURL string) string {
 }
 
 func (p *Client) do(ctx context.Context, method, path string, q url.Values, body, out any) error {
+	if method != http.MethodGet {
+		defer p.forget()
+	}
 	_, err := p.c.Do(ctx, client.Request{Method: method, Path: path, Query: q, Body: body}, out)
 	return err
 }
