@@ -10,6 +10,7 @@ import (
 
 	"github.com/tykdcr/terraform-provider-tyk/internal/client"
 	"github.com/tykdcr/terraform-provider-tyk/internal/client/dashboard"
+	"github.com/tykdcr/terraform-provider-tyk/internal/client/portal"
 )
 
 // Plan-time reference checks. Each runs only when the value is known at
@@ -98,4 +99,21 @@ func offeringPlanChecks(ctx context.Context, data *providerData, kind string, cr
 				"maps every scope to one policy; choose another scope.", s, other.label))
 	}
 	return diags
+}
+
+// syncBeforeUpdate refreshes a Dashboard-first product or plan from its
+// policy before the provider writes it. Its policy (a tyk_policy) owns the
+// limits and the APIs; the Portal's copy is only as fresh as its last
+// synchronization, and a PUT of the whole object sends that copy back, which
+// a Portal may write into the policy. Synchronizing first makes the copy
+// current, so an apply that changes the policy and the product or plan
+// together converges in one apply.
+func syncBeforeUpdate(ctx context.Context, p *portal.Client, policyID types.String, providerID types.Int64, diags *diag.Diagnostics) {
+	if policyID.IsNull() || !known64(providerID) || diags.HasError() {
+		return
+	}
+	if err := p.SynchronizeAPIProvider(ctx, providerID.ValueInt64()); err != nil {
+		diags.AddError("Could not synchronize the API provider",
+			fmt.Sprintf("Synchronizing API provider %d before updating a product or plan imported from a Dashboard policy failed: %s", providerID.ValueInt64(), err))
+	}
 }

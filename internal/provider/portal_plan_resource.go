@@ -164,6 +164,13 @@ func (r *PortalPlanResource) ModifyPlan(ctx context.Context, req resource.Modify
 	}
 	resp.Diagnostics.Append(offeringPlanChecks(ctx, r.data, "plan", req.State.Raw.IsNull(),
 		plan.ProviderID, plan.PolicyID, plan.Name, plan.Scopes, state.Scopes, state.ID)...)
+	// Dashboard-first: the name and limits are the policy's, and the
+	// policy may change in this same apply; an update reads them afresh.
+	if !req.State.Raw.IsNull() && !plan.PolicyID.IsNull() && !req.Plan.Raw.Equal(req.State.Raw) {
+		plan.Name, plan.RateLimit, plan.Per = types.StringUnknown(), types.Float64Unknown(), types.Float64Unknown()
+		plan.Quota, plan.QuotaRenewalRate, plan.KeyExpiresIn = types.Int64Unknown(), types.Int64Unknown(), types.Int64Unknown()
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	}
 }
 
 func optFloat(v types.Float64) *float64 {
@@ -325,6 +332,7 @@ func (r *PortalPlanResource) Update(ctx context.Context, req resource.UpdateRequ
 	}
 	id := state.ID.ValueInt64()
 	resp.Diagnostics.Append(checkScopesFree(ctx, r.data, setStrings(ctx, plan.Scopes, &resp.Diagnostics), "plan", id, path.Root("scopes"))...)
+	syncBeforeUpdate(ctx, p, plan.PolicyID, state.ProviderID, &resp.Diagnostics)
 	cur, err := p.GetPlan(ctx, id)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not read Portal plan", err.Error())

@@ -191,7 +191,7 @@ resource "tyk_portal_plan" "dup" {
 func TestAccPortalProductPlan_dashboardFirst(t *testing.T) {
 	name := acctest.Name("accdf")
 	sb := acctest.Sandbox(t)
-	cfg := func(scope string) string {
+	cfg := func(scope, planScope string, rate int) string {
 		return portalBase(sb, name) + fmt.Sprintf(`
 resource "tyk_policy" "product" {
   name       = "%[1]s-product-policy"
@@ -205,7 +205,7 @@ resource "tyk_policy" "product" {
 resource "tyk_policy" "plan" {
   name               = "%[1]s-plan-policy"
   tags               = ["%[1]s"]
-  rate               = 5
+  rate               = %[4]d
   per                = 1
   quota_max          = 100
   quota_renewal_rate = 60
@@ -227,10 +227,10 @@ resource "tyk_portal_product" "payments" {
 resource "tyk_portal_plan" "free" {
   provider_id   = tyk_portal_api_provider.dashboard.id
   policy_id     = tyk_policy.plan.id
-  scopes        = ["%[1]s_plan"]
+  scopes        = [%[3]q]
   catalogue_ids = [1]
 }
-`, name, scope)
+`, name, scope, planScope, rate)
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -238,7 +238,7 @@ resource "tyk_portal_plan" "free" {
 		CheckDestroy:             acctest.CheckPoliciesDestroyed(acctest.DefaultTarget(t)),
 		Steps: []resource.TestStep{
 			{
-				Config: cfg(name + "_product"),
+				Config: cfg(name+"_product", name+"_plan", 5),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("tyk_portal_product.payments", tfjsonpath.New("name"), knownvalue.StringExact(name+"-product-policy")),
 					statecheck.ExpectKnownValue("tyk_portal_product.payments", tfjsonpath.New("api_ids"), knownvalue.SetSizeExact(1)),
@@ -251,9 +251,33 @@ resource "tyk_portal_plan" "free" {
 				),
 			},
 			{
-				Config: cfg(name + "_product2"),
+				Config: cfg(name+"_product2", name+"_plan", 5),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("tyk_portal_product.payments", plancheck.ResourceActionUpdate)},
+				},
+			},
+			{
+				// The policy (owner of the limits) and the plan (owner of its
+				// scopes) change in one apply: the plan's whole-object PUT
+				// must not send the Portal's stale copy of the old rate back
+				// into the policy. One apply converges; the Dashboard keeps
+				// the new rate.
+				Config: cfg(name+"_product2", name+"_plan2", 7),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("tyk_policy.plan", plancheck.ResourceActionUpdate),
+						plancheck.ExpectResourceAction("tyk_portal_plan.free", plancheck.ResourceActionUpdate),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("tyk_portal_plan.free", tfjsonpath.New("rate_limit"), knownvalue.Float64Exact(7)),
+				},
+				Check: func(s *terraform.State) error {
+					pol := policiesNamed(sb, name+"-plan-policy")
+					if len(pol) != 1 || fmt.Sprint(pol[0]["rate"]) != "7" {
+						return fmt.Errorf("Dashboard policy rate is not the configured 7: %v", pol)
+					}
+					return nil
 				},
 			},
 			{

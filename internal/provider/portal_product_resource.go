@@ -157,6 +157,12 @@ func (r *PortalProductResource) ModifyPlan(ctx context.Context, req resource.Mod
 	}
 	resp.Diagnostics.Append(offeringPlanChecks(ctx, r.data, "product", req.State.Raw.IsNull(),
 		plan.ProviderID, plan.PolicyID, plan.Name, plan.Scopes, state.Scopes, state.ID)...)
+	// Dashboard-first: the name and APIs are the policy's, and the policy
+	// may change in this same apply; an update reads them afresh.
+	if !req.State.Raw.IsNull() && !plan.PolicyID.IsNull() && !req.Plan.Raw.Equal(req.State.Raw) {
+		plan.Name, plan.APIIDs = types.StringUnknown(), types.SetUnknown(types.StringType)
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	}
 }
 
 func (m *productModel) input(ctx context.Context, cur *portal.Product, diags *diag.Diagnostics) portal.ProductInput {
@@ -337,6 +343,7 @@ func (r *PortalProductResource) Update(ctx context.Context, req resource.UpdateR
 	}
 	id := state.ID.ValueInt64()
 	resp.Diagnostics.Append(checkScopesFree(ctx, r.data, setStrings(ctx, plan.Scopes, &resp.Diagnostics), "product", id, path.Root("scopes"))...)
+	syncBeforeUpdate(ctx, p, plan.PolicyID, state.ProviderID, &resp.Diagnostics)
 	cur, err := p.GetProduct(ctx, id)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not read Portal API product", err.Error())
