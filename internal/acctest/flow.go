@@ -162,9 +162,20 @@ resource "tyk_portal_app" "app" {
 `, name, h.WellKnownURL, h.JWKSURL, tg.UpstreamURL, tg.DashboardURLForPortal, tg.DashboardTok)
 }
 
-// ClientCredentialsToken gets a token from Hydra for the given scopes.
+// ClientCredentialsToken gets a token from Hydra for the given scopes,
+// authenticating with client_secret_basic.
 func ClientCredentialsToken(h *Hydra, clientID, secret string, scopes ...string) (string, error) {
-	cfg := clientcredentials.Config{ClientID: clientID, ClientSecret: secret, TokenURL: h.PublicURL + "/oauth2/token", Scopes: scopes, AuthStyle: oauth2.AuthStyleInHeader}
+	return ClientCredentialsTokenAuth(h, "client_secret_basic", clientID, secret, scopes...)
+}
+
+// ClientCredentialsTokenAuth gets a token from Hydra for the given scopes,
+// authenticating with method (client_secret_basic or client_secret_post).
+func ClientCredentialsTokenAuth(h *Hydra, method, clientID, secret string, scopes ...string) (string, error) {
+	style := oauth2.AuthStyleInHeader
+	if method == "client_secret_post" {
+		style = oauth2.AuthStyleInParams
+	}
+	cfg := clientcredentials.Config{ClientID: clientID, ClientSecret: secret, TokenURL: h.PublicURL + "/oauth2/token", Scopes: scopes, AuthStyle: style}
 	tok, err := cfg.Token(context.Background())
 	if err != nil {
 		return "", err

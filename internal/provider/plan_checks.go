@@ -72,15 +72,38 @@ func offeringPlanChecks(ctx context.Context, data *providerData, kind string, cr
 		}
 		checkPolicyShape(ctx, data.dashboard, policyID, kind == "product", &diags)
 	}
-	if diags.HasError() || scopes.IsUnknown() || scopes.Equal(priorScopes) {
+	if diags.HasError() || scopes.IsUnknown() {
 		return diags
 	}
-	self := int64(-1)
-	if !priorID.IsNull() {
-		self = priorID.ValueInt64()
-	}
 	want := setStrings(ctx, scopes, &diags)
-	diags.Append(checkScopesFree(ctx, data, want, kind, self, path.Root("scopes"))...)
+	key := replaceKey(kind, providerID, policyID, name, want)
+	self := int64(-1)
+	if known64(priorID) {
+		self = priorID.ValueInt64()
+		data.scopes.noteReplaceable(key, self)
+	} else if id, ok := data.scopes.replaced(key); ok {
+		// Terraform replaces this object: its old scopes are its own.
+		self = id
+	}
+	if !creating && scopes.Equal(priorScopes) {
+		return diags
+	}
+	me := scopeSelf{kind: kind, id: self}
+	if knownStr(policyID) {
+		me.policy = policyID.ValueString()
+	} else if self < 0 && policyID.IsNull() && knownStr(name) {
+		// Planned without prior state: a new object, or a tainted one
+		// being replaced. A Portal-first object of the same name is taken
+		// for the latter here; if it is not, Create's check, run after
+		// Terraform destroyed the tainted object, reports the clash.
+		me.name = name.ValueString()
+	}
+	// Without prior state and without a known policy or name, an existing
+	// owner of the scope may be this very object being replaced (its
+	// policy replaced with it): only Create's check can tell.
+	if self >= 0 || me.policy != "" || me.name != "" {
+		diags.Append(checkScopesFree(ctx, data, want, me, path.Root("scopes"))...)
+	}
 	// Other products and plans of the same plan taking the same scope.
 	c := plannedClaim{kind: kind}
 	switch {

@@ -35,8 +35,14 @@ func accessAttrs(s *terraform.State) map[string]string {
 func checkGateway(tg *acctest.Target, h *acctest.Hydra, name string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		a := accessAttrs(s)
+		method := "client_secret_basic"
+		for _, rs := range s.RootModule().Resources {
+			if rs.Type == "tyk_portal_client_type" && rs.Primary.ID == a["client_type_id"] {
+				method = rs.Primary.Attributes["token_endpoint_auth_method"]
+			}
+		}
 		token := func(scopes ...string) (string, error) {
-			return acctest.ClientCredentialsToken(h, a["client_id"], a["client_secret"], scopes...)
+			return acctest.ClientCredentialsTokenAuth(h, method, a["client_id"], a["client_secret"], scopes...)
 		}
 		tok, err := token(name+"_product", name+"_plan")
 		if err != nil {

@@ -282,7 +282,7 @@ func (r *PortalPlanResource) Create(ctx context.Context, req resource.CreateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(checkScopesFree(ctx, r.data, setStrings(ctx, plan.Scopes, &resp.Diagnostics), "plan", -1, path.Root("scopes"))...)
+	resp.Diagnostics.Append(checkScopesFree(ctx, r.data, setStrings(ctx, plan.Scopes, &resp.Diagnostics), scopeSelf{kind: "plan", id: -1, policy: plan.PolicyID.ValueString()}, path.Root("scopes"))...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -303,7 +303,7 @@ func (r *PortalPlanResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	r.fromAPI(ctx, p, &plan, pl, &resp.Diagnostics)
-	r.data.scopes.record("plan", pl.ID, pl.Name, setStrings(ctx, plan.Scopes, &resp.Diagnostics))
+	r.data.scopes.record("plan", pl.ID, pl.Name, pl.ReferenceID, setStrings(ctx, plan.Scopes, &resp.Diagnostics))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -331,7 +331,7 @@ func (r *PortalPlanResource) Update(ctx context.Context, req resource.UpdateRequ
 		return
 	}
 	id := state.ID.ValueInt64()
-	resp.Diagnostics.Append(checkScopesFree(ctx, r.data, setStrings(ctx, plan.Scopes, &resp.Diagnostics), "plan", id, path.Root("scopes"))...)
+	resp.Diagnostics.Append(checkScopesFree(ctx, r.data, setStrings(ctx, plan.Scopes, &resp.Diagnostics), scopeSelf{kind: "plan", id: id}, path.Root("scopes"))...)
 	syncBeforeUpdate(ctx, p, plan.PolicyID, state.ProviderID, &resp.Diagnostics)
 	cur, err := p.GetPlan(ctx, id)
 	if err != nil {
@@ -346,7 +346,7 @@ func (r *PortalPlanResource) Update(ctx context.Context, req resource.UpdateRequ
 		return
 	}
 	r.fromAPI(ctx, p, &plan, pl, &resp.Diagnostics)
-	r.data.scopes.record("plan", id, pl.Name, setStrings(ctx, plan.Scopes, &resp.Diagnostics))
+	r.data.scopes.record("plan", id, pl.Name, pl.ReferenceID, setStrings(ctx, plan.Scopes, &resp.Diagnostics))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -358,7 +358,7 @@ func (r *PortalPlanResource) Delete(ctx context.Context, req resource.DeleteRequ
 		return
 	}
 	id := state.ID.ValueInt64()
-	defer r.data.scopes.record("plan", id, "", nil)
+	defer r.data.scopes.record("plan", id, "", "", nil)
 	if state.PolicyID.IsNull() {
 		if err := p.DeletePlan(ctx, id); err != nil && !client.IsNotFound(err) {
 			resp.Diagnostics.AddError("Could not delete Portal plan", err.Error())

@@ -274,7 +274,7 @@ func (r *PortalProductResource) Create(ctx context.Context, req resource.CreateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(checkScopesFree(ctx, r.data, setStrings(ctx, plan.Scopes, &resp.Diagnostics), "product", -1, path.Root("scopes"))...)
+	resp.Diagnostics.Append(checkScopesFree(ctx, r.data, setStrings(ctx, plan.Scopes, &resp.Diagnostics), scopeSelf{kind: "product", id: -1, policy: plan.PolicyID.ValueString()}, path.Root("scopes"))...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -305,7 +305,7 @@ func (r *PortalProductResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 	r.refresh(ctx, p, &plan, &resp.Diagnostics)
-	r.data.scopes.record("product", plan.ID.ValueInt64(), plan.Name.ValueString(), setStrings(ctx, plan.Scopes, &resp.Diagnostics))
+	r.data.scopes.record("product", plan.ID.ValueInt64(), plan.Name.ValueString(), plan.ReferenceID.ValueString(), setStrings(ctx, plan.Scopes, &resp.Diagnostics))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -342,7 +342,7 @@ func (r *PortalProductResource) Update(ctx context.Context, req resource.UpdateR
 		return
 	}
 	id := state.ID.ValueInt64()
-	resp.Diagnostics.Append(checkScopesFree(ctx, r.data, setStrings(ctx, plan.Scopes, &resp.Diagnostics), "product", id, path.Root("scopes"))...)
+	resp.Diagnostics.Append(checkScopesFree(ctx, r.data, setStrings(ctx, plan.Scopes, &resp.Diagnostics), scopeSelf{kind: "product", id: id}, path.Root("scopes"))...)
 	syncBeforeUpdate(ctx, p, plan.PolicyID, state.ProviderID, &resp.Diagnostics)
 	cur, err := p.GetProduct(ctx, id)
 	if err != nil {
@@ -364,7 +364,7 @@ func (r *PortalProductResource) Update(ctx context.Context, req resource.UpdateR
 	}
 	plan.ID = state.ID
 	r.refresh(ctx, p, &plan, &resp.Diagnostics)
-	r.data.scopes.record("product", id, plan.Name.ValueString(), setStrings(ctx, plan.Scopes, &resp.Diagnostics))
+	r.data.scopes.record("product", id, plan.Name.ValueString(), plan.ReferenceID.ValueString(), setStrings(ctx, plan.Scopes, &resp.Diagnostics))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -376,7 +376,7 @@ func (r *PortalProductResource) Delete(ctx context.Context, req resource.DeleteR
 		return
 	}
 	id := state.ID.ValueInt64()
-	defer r.data.scopes.record("product", id, "", nil)
+	defer r.data.scopes.record("product", id, "", "", nil)
 	if state.PolicyID.IsNull() {
 		if err := p.DeleteProduct(ctx, id); err != nil && !client.IsNotFound(err) {
 			resp.Diagnostics.AddError("Could not delete Portal API product", err.Error())

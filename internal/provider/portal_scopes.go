@@ -19,6 +19,25 @@ type scopeOwner struct {
 	kind string // "product" or "plan"
 	id   int64
 	name string
+	ref  string // ReferenceID: the _id of its Dashboard policy
+}
+
+// scopeSelf identifies the product or plan whose scopes are checked: by id
+// when it exists, and, when Terraform replaces a tainted object (planned
+// like a new one, without prior state), by what only it can be: the
+// Portal's product or plan of the same Dashboard-first policy, or the
+// Portal-first object of the same kind and name.
+type scopeSelf struct {
+	kind         string
+	id           int64 // -1 when unknown
+	policy, name string
+}
+
+func (me scopeSelf) is(o scopeOwner) bool {
+	if o.kind != me.kind {
+		return false
+	}
+	return o.id == me.id || (me.policy != "" && o.ref == me.policy) || (me.name != "" && o.name == me.name)
 }
 
 func (o scopeOwner) String() string { return fmt.Sprintf("API product %q (id %d)", o.name, o.id) }
@@ -38,6 +57,48 @@ type scopeIndex struct {
 	// claim (ModifyPlan is called for every resource in one process), so
 	// that two new objects cannot take the same scope unnoticed.
 	planned map[string]plannedClaim
+	// replacing remembers, by replaceKey, the id of the object a resource
+	// had when Terraform planned it with its prior state. When Terraform
+	// then replaces it (a RequiresReplace change, -replace, a taint), it
+	// plans the new object again without prior state; the key, built only
+	// from the configuration, finds the object being replaced so that its
+	// scopes do not count as taken by another.
+	replacing map[string]int64
+}
+
+// replaceKey identifies a product or plan by its configuration, the same
+// in both of Terraform's plan calls for one replacement.
+func replaceKey(kind string, providerID types.Int64, policyID, name types.String, scopes []string) string {
+	str := func(v interface{ IsUnknown() bool; String() string }) string {
+		if v.IsUnknown() {
+			return "?"
+		}
+		return v.String()
+	}
+	who := "name:" + str(name)
+	if !policyID.IsNull() {
+		who = "policy:" + str(policyID)
+	}
+	return strings.Join([]string{kind, str(providerID), who, csvOf(scopes)}, "|")
+}
+
+// noteReplaceable records the id a configuration had when planned with its
+// prior state; replaced returns it when the same configuration is planned
+// again without one.
+func (x *scopeIndex) noteReplaceable(key string, id int64) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.replacing == nil {
+		x.replacing = map[string]int64{}
+	}
+	x.replacing[key] = id
+}
+
+func (x *scopeIndex) replaced(key string) (int64, bool) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	id, ok := x.replacing[key]
+	return id, ok
 }
 
 // plannedClaim names the product or plan that claims a scope in a plan:
@@ -80,7 +141,7 @@ func (x *scopeIndex) load(ctx context.Context, p *portal.Client) error {
 			}
 		}
 		for _, s := range portal.ParseCSV(pr.Scopes) {
-			owners[s] = scopeOwner{"product", pr.ID, pr.Name}
+			owners[s] = scopeOwner{"product", pr.ID, pr.Name, pr.ReferenceID}
 		}
 	}
 	plans, err := p.ListPlans(ctx)
@@ -88,15 +149,15 @@ func (x *scopeIndex) load(ctx context.Context, p *portal.Client) error {
 		return err
 	}
 	for _, pl := range plans {
-		scope := pl.JWTScope
+		scope, ref := pl.JWTScope, pl.ReferenceID
 		if scope == "" {
 			// List items are summaries without JWTScope: read the plan.
 			if full, err := p.GetPlan(ctx, pl.ID); err == nil {
-				scope = full.JWTScope
+				scope, ref = full.JWTScope, full.ReferenceID
 			}
 		}
 		for _, s := range portal.ParseCSV(scope) {
-			owners[s] = scopeOwner{"plan", pl.ID, pl.Name}
+			owners[s] = scopeOwner{"plan", pl.ID, pl.Name, ref}
 		}
 	}
 	x.owners, x.loaded = owners, true
@@ -104,7 +165,7 @@ func (x *scopeIndex) load(ctx context.Context, p *portal.Client) error {
 }
 
 // record replaces the scopes owned by one product or plan (nil removes it).
-func (x *scopeIndex) record(kind string, id int64, name string, scopes []string) {
+func (x *scopeIndex) record(kind string, id int64, name, ref string, scopes []string) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if !x.loaded {
@@ -116,12 +177,12 @@ func (x *scopeIndex) record(kind string, id int64, name string, scopes []string)
 		}
 	}
 	for _, s := range scopes {
-		x.owners[s] = scopeOwner{kind, id, name}
+		x.owners[s] = scopeOwner{kind, id, name, ref}
 	}
 }
 
 // checkScopesFree reports scopes of self that another product or plan uses.
-func checkScopesFree(ctx context.Context, data *providerData, scopes []string, selfKind string, selfID int64, attr path.Path) diag.Diagnostics {
+func checkScopesFree(ctx context.Context, data *providerData, scopes []string, self scopeSelf, attr path.Path) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if len(scopes) == 0 {
 		return diags
@@ -136,7 +197,7 @@ func checkScopesFree(ctx context.Context, data *providerData, scopes []string, s
 	sort.Strings(scopes)
 	for _, s := range scopes {
 		o, taken := x.owners[s]
-		if !taken || (o.kind == selfKind && o.id == selfID) {
+		if !taken || self.is(o) {
 			continue
 		}
 		what := o.String()

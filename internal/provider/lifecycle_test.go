@@ -1,0 +1,173 @@
+package provider_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/tykdcr/terraform-provider-tyk/internal/acctest"
+)
+
+// dcrAddrs are the resources of acctest.DCRResources, every resource type
+// of the flow.
+var dcrAddrs = []string{
+	"tyk_api.noop", "tyk_policy.noop", "tyk_api.payments", "tyk_policy.product", "tyk_policy.plan",
+	"tyk_api_scope_mapping.product", "tyk_api_scope_mapping.plan", "tyk_portal_api_provider.dashboard",
+	"tyk_portal_oauth_provider.hydra", "tyk_portal_client_type.machine", "tyk_portal_product.payments",
+	"tyk_portal_plan.free", "tyk_portal_user.dev", "tyk_portal_app.app", "tyk_portal_app_access.access",
+}
+
+// withReplaceTrigger adds replace_triggered_by = [terraform_data.rev] to the
+// named resources of cfg and declares terraform_data.rev with input rev:
+// changing rev makes Terraform replace them the way -replace does (planned
+// with the prior state, then again without it).
+func withReplaceTrigger(cfg string, rev int, addrs ...string) string {
+	for _, a := range addrs {
+		typ, name, _ := strings.Cut(a, ".")
+		head := fmt.Sprintf("resource %q %q {", typ, name)
+		if !strings.Contains(cfg, head) {
+			panic("no " + head)
+		}
+		cfg = strings.Replace(cfg, head, head+"\n  lifecycle {\n    replace_triggered_by = [terraform_data.rev]\n  }", 1)
+	}
+	return cfg + fmt.Sprintf("\nresource \"terraform_data\" \"rev\" {\n  input = %d\n}\n", rev)
+}
+
+// rememberClient appends the access's client id to ids.
+func rememberClient(ids *[]string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		*ids = append(*ids, accessAttrs(s)["client_id"])
+		return nil
+	}
+}
+
+// checkOnlyLastClient: the last remembered client is the state's and the
+// IdP holds none of the earlier ones.
+func checkOnlyLastClient(h *acctest.Hydra, ids *[]string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		all := *ids
+		if len(all) < 2 || all[len(all)-1] == all[len(all)-2] {
+			return fmt.Errorf("the access kept its client across the replacement: %v", all)
+		}
+		old := append([]string(nil), all[:len(all)-1]...)
+		return checkNoHydraClients(h, &old)(s)
+	}
+}
+
+// TestAccDCR_replaceEveryResource replaces every resource of the
+// Dashboard-first flow at once (taint: planned as new objects while the old
+// ones still exist), then the products and plans through a RequiresReplace-
+// like trigger. Scope uniqueness must not count the objects being replaced,
+// one apply must leave a working flow, the old IdP client must be gone, and
+// the plan after it must be empty.
+func TestAccDCR_replaceEveryResource(t *testing.T) {
+	name := strings.ReplaceAll(acctest.Name("accrep"), "-", "_")
+	tg := acctest.DefaultTarget(t)
+	h := acctest.SharedHydra(t)
+	var clients []string
+	cfg := acctest.DCRConfig(tg, h, name, "")
+	triggered := []string{"tyk_portal_product.payments", "tyk_portal_plan.free", "tyk_portal_app_access.access"}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: resource.ComposeTestCheckFunc(
+			acctest.CheckPoliciesDestroyed(tg), acctest.CheckAPIsDestroyed(tg),
+			func(s *terraform.State) error { return checkNoHydraClients(h, &clients)(s) },
+		),
+		Steps: []resource.TestStep{
+			{
+				Config: withReplaceTrigger(cfg, 1, triggered...),
+				Check:  resource.ComposeTestCheckFunc(rememberClient(&clients), checkGateway(tg, h, name)),
+			},
+			{
+				Config: withReplaceTrigger(cfg, 1, triggered...),
+				Taint:  dcrAddrs,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: replaceChecks(dcrAddrs...),
+				},
+				Check: resource.ComposeTestCheckFunc(rememberClient(&clients), checkOnlyLastClient(h, &clients), checkGateway(tg, h, name)),
+			},
+			{
+				// Only the product and plan tainted: their policies stay, so
+				// the new objects are planned with known policies whose
+				// Portal products and plans (theirs) hold the scopes.
+				Config:           withReplaceTrigger(cfg, 1, triggered...),
+				Taint:            triggered,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: replaceChecks(triggered...)},
+				Check:            resource.ComposeTestCheckFunc(rememberClient(&clients), checkOnlyLastClient(h, &clients), checkGateway(tg, h, name)),
+			},
+			{
+				Config: withReplaceTrigger(cfg, 2, triggered...),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: replaceChecks(triggered...),
+				},
+				Check: resource.ComposeTestCheckFunc(rememberClient(&clients), checkOnlyLastClient(h, &clients), checkGateway(tg, h, name)),
+			},
+		},
+	})
+}
+
+// TestAccPortalFirst_replaceEveryResource does the same for the Portal-first
+// flow, whose products and plans the Portal creates with their policies.
+func TestAccPortalFirst_replaceEveryResource(t *testing.T) {
+	name := strings.ReplaceAll(acctest.Name("accrepf"), "-", "_")
+	sb := acctest.Sandbox(t)
+	tg := acctest.DefaultTarget(t)
+	h := acctest.SharedHydra(t)
+	var clients []string
+	cfg := portalFirstAccess(sb, h, name, h.WellKnownURL, false)
+	addrs := []string{
+		"tyk_api.noop", "tyk_policy.noop", "tyk_api.a", "tyk_portal_api_provider.d", "tyk_portal_oauth_provider.idp",
+		"tyk_portal_client_type.ct", "tyk_portal_product.p", "tyk_portal_plan.pl", "tyk_portal_user.u",
+		"tyk_portal_app.app", "tyk_portal_app_access.access",
+	}
+	triggered := []string{"tyk_portal_product.p", "tyk_portal_plan.pl", "tyk_portal_app_access.access"}
+	renamed := strings.NewReplacer(`"`+name+`-product"`, `"`+name+`-product2"`, `"`+name+`-plan"`, `"`+name+`-plan2"`).Replace(cfg)
+	if renamed == cfg {
+		t.Fatal("rename did not apply")
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: resource.ComposeTestCheckFunc(
+			acctest.CheckPoliciesDestroyed(tg), acctest.CheckAPIsDestroyed(tg),
+			func(s *terraform.State) error { return checkNoHydraClients(h, &clients)(s) },
+		),
+		Steps: []resource.TestStep{
+			{
+				Config: withReplaceTrigger(cfg, 1, triggered...),
+				Check:  resource.ComposeTestCheckFunc(rememberClient(&clients), checkGateway(tg, h, name)),
+			},
+			{
+				Config:           withReplaceTrigger(cfg, 1, triggered...),
+				Taint:            addrs,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: replaceChecks(addrs...)},
+				Check:            resource.ComposeTestCheckFunc(rememberClient(&clients), checkOnlyLastClient(h, &clients), checkGateway(tg, h, name)),
+			},
+			{
+				Config:           withReplaceTrigger(cfg, 2, triggered...),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: replaceChecks(triggered...)},
+				Check:            resource.ComposeTestCheckFunc(rememberClient(&clients), checkOnlyLastClient(h, &clients), checkGateway(tg, h, name)),
+			},
+			{
+				// Replaced and renamed at once: the new objects share
+				// neither id nor name with the old ones that hold the scopes.
+				Config:           withReplaceTrigger(renamed, 3, triggered...),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: replaceChecks(triggered...)},
+				Check:            resource.ComposeTestCheckFunc(rememberClient(&clients), checkOnlyLastClient(h, &clients), checkGateway(tg, h, name)),
+			},
+		},
+	})
+}
+
+func replaceChecks(addrs ...string) []plancheck.PlanCheck {
+	var out []plancheck.PlanCheck
+	for _, a := range addrs {
+		out = append(out, plancheck.ExpectResourceAction(a, plancheck.ResourceActionDestroyBeforeCreate))
+	}
+	return out
+}
