@@ -69,7 +69,10 @@ type scopeIndex struct {
 // replaceKey identifies a product or plan by its configuration, the same
 // in both of Terraform's plan calls for one replacement.
 func replaceKey(kind string, providerID types.Int64, policyID, name types.String, scopes []string) string {
-	str := func(v interface{ IsUnknown() bool; String() string }) string {
+	str := func(v interface {
+		IsUnknown() bool
+		String() string
+	}) string {
 		if v.IsUnknown() {
 			return "?"
 		}
