@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -178,7 +179,15 @@ provider "tyk" {
 // PortalDo sends an admin API request to the target's Portal, as an operator
 // acting outside Terraform would, and returns the status.
 func (tg *Target) PortalDo(method, path string) (int, error) {
-	resp, err := tg.portalHTTP.Do(context.Background(), client.Request{Method: method, Path: path}, nil)
+	req := client.Request{Method: method, Path: path}
+	if p, q, ok := strings.Cut(path, "?"); ok {
+		v, err := url.ParseQuery(q)
+		if err != nil {
+			return 0, err
+		}
+		req.Path, req.Query = p, v
+	}
+	resp, err := tg.portalHTTP.Do(context.Background(), req, nil)
 	if err != nil {
 		if code := client.StatusCode(err); code != 0 {
 			return code, nil

@@ -171,3 +171,88 @@ func replaceChecks(addrs ...string) []plancheck.PlanCheck {
 	}
 	return out
 }
+
+// TestAccDCR_outOfBandDeletion deletes one object of the flow in each plane
+// behind Terraform's back, one step each: the next plan must show it (the
+// resource planned for creation), one apply must restore a working flow
+// (token → 200, the plan still enforced), and the plan after it must be
+// empty.
+func TestAccDCR_outOfBandDeletion(t *testing.T) {
+	name := strings.ReplaceAll(acctest.Name("accoob"), "-", "_")
+	tg := acctest.DefaultTarget(t)
+	h := acctest.SharedHydra(t)
+	cfg := acctest.DCRConfig(tg, h, name, "")
+	var last *terraform.State
+	var clients []string
+	keep := func(s *terraform.State) error { last = s; return nil }
+	attr := func(addr, a string) string { return acctest.AttrOf(addr, a)(last) }
+	portalDelete := func(path func() string) func() {
+		return func() {
+			if code, err := tg.PortalDo("DELETE", path()); err != nil || code/100 != 2 {
+				t.Fatalf("DELETE %s: %d %v", path(), code, err)
+			}
+		}
+	}
+	step := func(_ string, del func(), recreated ...string) resource.TestStep {
+		var checks []plancheck.PlanCheck
+		for _, a := range recreated {
+			checks = append(checks, plancheck.ExpectResourceAction(a, plancheck.ResourceActionCreate))
+		}
+		return resource.TestStep{
+			PreConfig:        del,
+			Config:           cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: checks},
+			Check:            resource.ComposeTestCheckFunc(keep, rememberClient(&clients), checkGateway(tg, h, name)),
+		}
+	}
+	steps := []resource.TestStep{{
+		Config: cfg,
+		Check:  resource.ComposeTestCheckFunc(keep, rememberClient(&clients), checkGateway(tg, h, name)),
+	}}
+	dashboard := func(path func() string) func() {
+		return func() {
+			if err := tg.DashboardDelete(path()); err != nil {
+				t.Fatalf("DELETE %s: %v", path(), err)
+			}
+		}
+	}
+	steps = append(steps,
+		// Dashboard plane.
+		step("plan policy", dashboard(func() string { return "/api/portal/policies/" + attr("tyk_policy.plan", "id") }), "tyk_policy.plan"),
+		step("product API", dashboard(func() string { return "/api/apis/" + attr("tyk_api.payments", "api_id") }), "tyk_api.payments"),
+		// Portal plane.
+		step("product", portalDelete(func() string { return "/products/" + attr("tyk_portal_product.payments", "id") }), "tyk_portal_product.payments"),
+		step("plan", portalDelete(func() string { return "/plans/" + attr("tyk_portal_plan.free", "id") }), "tyk_portal_plan.free"),
+		step("client type", portalDelete(func() string {
+			return fmt.Sprintf("/oauth-providers/%s/client-types/%s?force=true", attr("tyk_portal_oauth_provider.hydra", "id"), attr("tyk_portal_client_type.machine", "id"))
+		}), "tyk_portal_client_type.machine"),
+		step("OAuth provider", portalDelete(func() string {
+			return "/oauth-providers/" + attr("tyk_portal_oauth_provider.hydra", "id") + "?force=true"
+		}), "tyk_portal_oauth_provider.hydra"),
+		step("app", portalDelete(func() string { return "/apps/" + attr("tyk_portal_app.app", "id") }), "tyk_portal_app.app", "tyk_portal_app_access.access"),
+		step("access", portalDelete(func() string { return "/access_requests/" + attr("tyk_portal_app_access.access", "id") }), "tyk_portal_app_access.access"),
+	)
+	// IdP plane: the client is gone; the access is replaced.
+	idp := resource.TestStep{
+		PreConfig: func() {
+			if err := h.DeleteClient(attr("tyk_portal_app_access.access", "client_id")); err != nil {
+				t.Fatal(err)
+			}
+		},
+		Config: cfg,
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction("tyk_portal_app_access.access", plancheck.ResourceActionDestroyBeforeCreate),
+		}},
+		Check: resource.ComposeTestCheckFunc(keep, rememberClient(&clients), checkGateway(tg, h, name)),
+	}
+	steps = append(steps, idp)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: resource.ComposeTestCheckFunc(
+			acctest.CheckPoliciesDestroyed(tg), acctest.CheckAPIsDestroyed(tg),
+			func(s *terraform.State) error { return checkNoHydraClients(h, &clients)(s) },
+		),
+		Steps: steps,
+	})
+}
