@@ -3,10 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"time"
 
-	"github.com/hashicorp/go-cleanhttp"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
@@ -87,10 +85,7 @@ func (e *OAuth2TokenEphemeral) Open(ctx context.Context, req ephemeral.OpenReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	opts := oidc.Options{}
-	if e.data != nil {
-		opts = oidc.Options{InsecureSkipVerify: e.data.insecure, UserAgent: e.data.userAgent, MaxRetries: e.data.retries}
-	}
+	opts := e.data.idpOptions()
 	tokenURL := m.TokenURL.ValueString()
 	if tokenURL == "" {
 		disc, err := oidc.Discover(ctx, m.WellKnownURL.ValueString(), opts)
@@ -110,11 +105,9 @@ func (e *OAuth2TokenEphemeral) Open(ctx context.Context, req ephemeral.OpenReque
 		ClientID: m.ClientID.ValueString(), ClientSecret: m.ClientSecret.ValueString(),
 		TokenURL: tokenURL, Scopes: scopes, AuthStyle: style,
 	}
-	hc := cleanhttp.DefaultPooledClient()
-	hc.Timeout = 30 * time.Second
-	if opts.InsecureSkipVerify {
-		hc.Transport.(*http.Transport).TLSClientConfig.InsecureSkipVerify = true //nolint:gosec // user opt-in
-	}
+	// The provider's IdP client (built once in Configure; it honours
+	// insecure_skip_verify), never a transport of its own.
+	hc := opts.HTTPClient
 	ctx = client.MaskValues(ctx, m.ClientSecret.ValueString())
 	tok, err := cfg.Token(context.WithValue(ctx, oauth2.HTTPClient, hc))
 	if err != nil {

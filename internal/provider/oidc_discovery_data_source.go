@@ -69,10 +69,7 @@ func (d *OIDCDiscoveryDataSource) Read(ctx context.Context, req datasource.ReadR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	opts := oidc.Options{}
-	if d.data != nil {
-		opts = oidc.Options{InsecureSkipVerify: d.data.insecure, UserAgent: d.data.userAgent, MaxRetries: d.data.retries}
-	}
+	opts := d.data.idpOptions()
 	disc, err := oidc.Discover(ctx, m.WellKnownURL.ValueString(), opts)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("well_known_url"), "Discovery failed", err.Error())

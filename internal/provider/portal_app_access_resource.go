@@ -248,7 +248,7 @@ func (r *PortalAppAccessResource) checkReferences(ctx context.Context, req resou
 }
 
 func (r *PortalAppAccessResource) idpOptions() oidc.Options {
-	return oidc.Options{InsecureSkipVerify: r.data.insecure, UserAgent: r.data.userAgent, MaxRetries: r.data.retries}
+	return r.data.idpOptions()
 }
 
 func (r *PortalAppAccessResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

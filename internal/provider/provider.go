@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/tykdcr/terraform-provider-tyk/internal/client"
+	"github.com/tykdcr/terraform-provider-tyk/internal/client/oidc"
 	"github.com/tykdcr/terraform-provider-tyk/internal/client/dashboard"
 	portalclient "github.com/tykdcr/terraform-provider-tyk/internal/client/portal"
 )
@@ -208,6 +209,7 @@ func (p *TykProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		data.portal = portalclient.New(c)
 	}
 	data.insecure, data.timeout, data.retries, data.userAgent = insecure, timeout, retries, ua
+	data.idp = oidc.Options{InsecureSkipVerify: insecure, UserAgent: ua, MaxRetries: retries, HTTPClient: client.NewHTTPClient(insecure, timeout)}
 	data.allowPlanBypass = cfg.AllowPlanBypass.ValueBool()
 	tflog.Debug(ctx, "Configured Tyk provider", map[string]any{
 		"dashboard_configured": data.dashboard != nil, "portal_configured": data.portal != nil,

@@ -7,7 +7,9 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
+	"github.com/tykdcr/terraform-provider-tyk/internal/client"
 	"github.com/tykdcr/terraform-provider-tyk/internal/client/dashboard"
+	"github.com/tykdcr/terraform-provider-tyk/internal/client/oidc"
 	"github.com/tykdcr/terraform-provider-tyk/internal/client/portal"
 )
 
@@ -32,6 +34,20 @@ type providerData struct {
 	timeout   time.Duration
 	retries   int
 	userAgent string
+
+	// idp are the options of every request to an identity provider
+	// (discovery, RFC 7592 reads, tokens), with one HTTP client built in
+	// Configure.
+	idp oidc.Options
+}
+
+// idpOptions returns the IdP options, or defaults when the provider was not
+// configured (validation-only calls).
+func (d *providerData) idpOptions() oidc.Options {
+	if d == nil {
+		return oidc.Options{HTTPClient: client.NewHTTPClient(false, client.DefaultTimeout)}
+	}
+	return d.idp
 }
 
 func notConfigured(pc planeConfig) diag.Diagnostic {

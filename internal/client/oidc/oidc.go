@@ -34,6 +34,9 @@ type Options struct {
 	InsecureSkipVerify bool
 	UserAgent          string
 	MaxRetries         int
+	// HTTPClient, when set, is used for every request (built once per
+	// provider configuration with client.NewHTTPClient).
+	HTTPClient *http.Client
 }
 
 func transport(rawURL string, opts Options) (*client.Client, string, error) {
@@ -43,7 +46,7 @@ func transport(rawURL string, opts Options) (*client.Client, string, error) {
 	}
 	c, err := client.New(client.Config{
 		Plane: "Identity provider", BaseURL: u.Scheme + "://" + u.Host, InsecureSkipVerify: opts.InsecureSkipVerify,
-		UserAgent: opts.UserAgent, MaxRetries: opts.MaxRetries,
+		UserAgent: opts.UserAgent, MaxRetries: opts.MaxRetries, HTTPClient: opts.HTTPClient,
 	})
 	if err != nil {
 		return nil, "", err
