@@ -60,5 +60,26 @@ for name in DASH_TOKEN TF_VAR_initial_access_token; do
 done
 grep -qF -- "$client_secret" "$work/state.json" || { echo "client_secret is not in state: the check of the state file is broken" >&2; exit 1; }
 [ "$leaks" = 0 ] || { echo "$leaks leaks" >&2; exit 1; }
+
+step "store_client_secret = false: apply, plan (JSON), refresh, outputs with TRACE logging"
+export TF_VAR_store_client_secret=false TF_LOG_PATH="$work/terraform.nostore.log"
+tf apply -auto-approve -input=false -no-color >"$work/nostore.apply.txt" 2>&1 || { quiet <"$work/nostore.apply.txt"; exit 1; }
+tf plan -input=false -no-color -out="$work/nostore.plan" >"$work/nostore.plan.txt" 2>&1
+TF_LOG= tf show -json "$work/nostore.plan" >"$work/nostore.plan.json"
+tf apply -refresh-only -auto-approve -input=false -no-color >"$work/nostore.refresh.txt" 2>&1
+TF_LOG= tf output -json >"$work/nostore.outputs.json"
+cp "$work/flow/terraform.tfstate" "$work/nostore.state.json"
+app_id=$(curl -fsS -H "Authorization: $portal_token" "$portal_url/portal-api/apps" | json 'd[0]["ID"]')
+secret=$(curl -fsS -H "Authorization: $portal_token" "$portal_url/portal-api/apps/$app_id/access-requests" | json 'd[0]["Credentials"][0]["OAuthClientSecret"]')
+[ -n "$secret" ] || { echo "could not collect the client secret to look for" >&2; exit 1; }
+fingerprint=$(printf %s "$secret" | sha256sum | cut -d' ' -f1)
+grep -qF -- "$fingerprint" "$work/nostore.state.json" || { echo "the state has no client_secret_sha256 of the current secret: the check would prove nothing" >&2; exit 1; }
+for f in "$work"/nostore.* "$work/terraform.nostore.log"; do
+  if grep -qF -- "$secret" "$f"; then echo "LEAK: the client secret appears in $(basename "$f")" >&2; leaks=$((leaks + 1)); fi
+done
+tf destroy -auto-approve -input=false -no-color >"$work/nostore.destroy.txt" 2>&1 || { quiet <"$work/nostore.destroy.txt"; exit 1; }
+grep -qF -- "$secret" "$work/nostore.destroy.txt" "$work/terraform.nostore.log" && { echo "LEAK: the client secret appears in the destroy output or log" >&2; leaks=$((leaks + 1)); }
+[ "$leaks" = 0 ] || { echo "$leaks leaks" >&2; exit 1; }
 current="done"
-echo "No secret leaked (logs: $lines lines; the client secret is only in state, as documented)."
+echo "No secret leaked (logs: $lines lines; with store_client_secret = true the client secret is only in state, as documented;"
+echo "with store_client_secret = false it is in neither state, plan JSON, outputs nor logs)."

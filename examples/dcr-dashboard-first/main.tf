@@ -44,6 +44,12 @@ variable "dashboard_secret" {
   sensitive   = true
 }
 
+variable "store_client_secret" {
+  description = "Keep the client secret in state. false (recommended) keeps only its SHA-256; read the secret with the ephemeral tyk_portal_app_credentials."
+  type        = bool
+  default     = true
+}
+
 variable "well_known_url" {
   description = "The IdP's OpenID Connect discovery URL."
   type        = string
@@ -230,12 +236,15 @@ resource "tyk_portal_app_access" "payments" {
   plan_id        = tyk_portal_plan.free.id
   client_type_id = tyk_portal_client_type.machine.id
   depends_on     = [tyk_api_scope_mapping.product, tyk_api_scope_mapping.plan]
+
+  store_client_secret = var.store_client_secret
 }
 
 output "client_id" {
   value = tyk_portal_app_access.payments.client_id
 }
 
+# null with store_client_secret = false: use ephemeral.tyk_portal_app_credentials.
 output "client_secret" {
   value     = tyk_portal_app_access.payments.client_secret
   sensitive = true

@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -69,6 +71,8 @@ type appAccessModel struct {
 	CredentialID          types.Int64    `tfsdk:"credential_id"`
 	ClientID              types.String   `tfsdk:"client_id"`
 	ClientSecret          types.String   `tfsdk:"client_secret"`
+	StoreClientSecret     types.Bool     `tfsdk:"store_client_secret"`
+	ClientSecretSHA256    types.String   `tfsdk:"client_secret_sha256"`
 	Scopes                types.Set      `tfsdk:"scopes"`
 	GrantTypes            types.Set      `tfsdk:"grant_types"`
 	TokenEndpointAuth     types.String   `tfsdk:"token_endpoint_auth_method"`
@@ -125,8 +129,22 @@ func (r *PortalAppAccessResource) Schema(ctx context.Context, _ resource.SchemaR
 				Computed: true, Description: "The Portal credential id.",
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
 			},
-			"client_id":     schema.StringAttribute{Computed: true, Description: "OAuth client id the IdP issued.", PlanModifiers: keep},
-			"client_secret": schema.StringAttribute{Computed: true, Sensitive: true, Description: "OAuth client secret the IdP issued. Sensitive.", PlanModifiers: keep},
+			"client_id": schema.StringAttribute{Computed: true, Description: "OAuth client id the IdP issued.", PlanModifiers: keep},
+			"client_secret": schema.StringAttribute{
+				Computed: true, Sensitive: true, PlanModifiers: keep,
+				Description: "OAuth client secret the IdP issued. Sensitive, and stored in state unless `store_client_secret = false` (then null).",
+			},
+			"store_client_secret": schema.BoolAttribute{
+				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+				Description: "Keep `client_secret` in state. Default `true` (compatibility); `false` is recommended: state then holds the client id " +
+					"and `client_secret_sha256` only, and the secret is read at each run with the ephemeral `tyk_portal_app_credentials` " +
+					"(see the secrets guide). Changing it only changes what state holds.",
+			},
+			"client_secret_sha256": schema.StringAttribute{
+				Computed: true, PlanModifiers: keep,
+				Description: "Hex SHA-256 of the current client secret, in both modes: a fingerprint that shows a rotation in the plan and " +
+					"lets you compare secrets without storing them. Not reversible for the high-entropy secrets IdPs issue.",
+			},
 			"scopes": schema.SetAttribute{
 				ElementType: types.StringType, Computed: true, Description: "Scopes registered for the client: the products' and the plan's.",
 				PlanModifiers: []planmodifier.Set{setplanmodifier.UseStateForUnknown()},
@@ -181,8 +199,16 @@ func (r *PortalAppAccessResource) ModifyPlan(ctx context.Context, req resource.M
 		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("client_id"))
 		return
 	}
-	if !plan.RotationTriggers.Equal(state.RotationTriggers) {
-		for _, a := range []string{"client_id", "client_secret", "registration_client_uri"} {
+	rotating := !plan.RotationTriggers.Equal(state.RotationTriggers)
+	switch {
+	case !plan.StoreClientSecret.ValueBool():
+		// Kept out of state: null whatever happens.
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("client_secret"), types.StringNull())...)
+	case !state.StoreClientSecret.ValueBool() || rotating:
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("client_secret"), types.StringUnknown())...)
+	}
+	if rotating {
+		for _, a := range []string{"client_id", "client_secret_sha256", "registration_client_uri"} {
 			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(a), types.StringUnknown())...)
 		}
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("credential_id"), types.Int64Unknown())...)
@@ -330,7 +356,7 @@ func (r *PortalAppAccessResource) accessSpec(ctx context.Context, p *portal.Clie
 
 func (r *PortalAppAccessResource) nullComputed(m *appAccessModel) {
 	m.CredentialID = types.Int64Null()
-	for _, s := range []*types.String{&m.ClientID, &m.ClientSecret, &m.TokenEndpointAuth, &m.TokenEndpoint, &m.RegistrationClientURI} {
+	for _, s := range []*types.String{&m.ClientID, &m.ClientSecret, &m.ClientSecretSHA256, &m.TokenEndpointAuth, &m.TokenEndpoint, &m.RegistrationClientURI} {
 		*s = types.StringNull()
 	}
 	m.IdPClientStatus = types.StringValue(idpUnchecked)
@@ -346,17 +372,26 @@ func (r *PortalAppAccessResource) tokenEndpoint(ctx context.Context, p *portal.C
 	if ctID == 0 {
 		return
 	}
-	wellKnown, err := p.WellKnownURLOfClientType(ctx, ctID)
+	te, err := tokenEndpointOf(ctx, p, r.idpOptions(), ctID)
 	if err != nil {
-		diags.AddWarning("Token endpoint unknown", "Finding the client type's OAuth2.0 provider failed: "+err.Error())
+		diags.AddWarning("Token endpoint unknown", err.Error())
 		return
 	}
-	disc, err := oidc.Discover(ctx, wellKnown, r.idpOptions())
+	m.TokenEndpoint = types.StringValue(te)
+}
+
+// tokenEndpointOf finds the IdP's token endpoint of a client type through
+// its OAuth provider's discovery document (both lookups cached per run).
+func tokenEndpointOf(ctx context.Context, p *portal.Client, opts oidc.Options, clientTypeID int64) (string, error) {
+	wellKnown, err := p.WellKnownURLOfClientType(ctx, clientTypeID)
 	if err != nil {
-		diags.AddWarning("Token endpoint unknown", fmt.Sprintf("Reading the IdP's discovery document %s failed: %s", wellKnown, err))
-		return
+		return "", fmt.Errorf("finding client type %d's OAuth2.0 provider failed: %w", clientTypeID, err)
 	}
-	m.TokenEndpoint = types.StringValue(disc.TokenEndpoint)
+	disc, err := oidc.Discover(ctx, wellKnown, opts)
+	if err != nil {
+		return "", fmt.Errorf("reading the IdP's discovery document %s failed: %w", wellKnown, err)
+	}
+	return disc.TokenEndpoint, nil
 }
 
 // read refreshes the model from the Portal (and the IdP); it returns false
@@ -382,7 +417,10 @@ func (r *PortalAppAccessResource) read(ctx context.Context, p *portal.Client, m 
 	c := ar.Credentials[0]
 	m.CredentialID = types.Int64Value(c.ID)
 	m.ClientID = types.StringValue(c.OAuthClientID)
-	m.ClientSecret = types.StringValue(c.OAuthClientSecret)
+	if m.StoreClientSecret.IsNull() {
+		m.StoreClientSecret = types.BoolValue(true) // state written before the attribute existed
+	}
+	m.ClientSecret, m.ClientSecretSHA256 = secretInState(m.StoreClientSecret, c.OAuthClientSecret)
 	m.TokenEndpointAuth = types.StringValue(c.TokenEndpoints)
 	m.RegistrationClientURI = types.StringValue(c.DCRRegistrationClientURI)
 	scopes := strings.Fields(strings.ReplaceAll(c.Scope, ",", " "))
@@ -553,17 +591,7 @@ func (r *PortalAppAccessResource) ImportState(ctx context.Context, req resource.
 			}
 		}
 	}
-	var productIDs, dcrProducts []int64
-	if products, err := p.ListProducts(ctx); err == nil {
-		for _, pr := range products {
-			if slices.Contains(ar.Products, pr.Name) {
-				productIDs = append(productIDs, pr.ID)
-				if pr.DCREnabled {
-					dcrProducts = append(dcrProducts, pr.ID)
-				}
-			}
-		}
-	}
+	productIDs, dcrProducts, _ := p.AccessProducts(ctx, ar)
 	if planID == 0 || len(productIDs) != len(ar.Products) {
 		resp.Diagnostics.AddError("Could not resolve the access request", fmt.Sprintf("Plan %q or products %q of access request %d were not found in the Portal.", ar.Plan, ar.Products, arID))
 		return
@@ -571,14 +599,14 @@ func (r *PortalAppAccessResource) ImportState(ctx context.Context, req resource.
 	m := appAccessModel{
 		ID: types.Int64Value(arID), AppID: types.Int64Value(appID), PlanID: types.Int64Value(planID),
 		ProductIDs:      types.SetValueMust(types.Int64Type, int64Values(productIDs)),
-		VerifyIdPClient: types.BoolValue(true), RotationTriggers: types.MapNull(types.StringType),
+		VerifyIdPClient: types.BoolValue(true), StoreClientSecret: types.BoolValue(true), RotationTriggers: types.MapNull(types.StringType),
 		ClientTypeID: types.Int64Null(), TokenEndpoint: types.StringNull(),
 		Timeouts: timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{"create": types.StringType, "update": types.StringType})},
 	}
 	if len(ids) == 3 {
 		m.ClientTypeID = types.Int64Value(ids[2])
 	} else if ar.DCREnabled {
-		ct, err := commonClientType(ctx, p, dcrProducts)
+		ct, err := p.CommonClientType(ctx, dcrProducts)
 		if err != nil {
 			resp.Diagnostics.AddError("Client type of the access request unknown",
 				err.Error()+fmt.Sprintf(". Import with `%d/%d/<client_type_id>`.", appID, arID))
@@ -591,26 +619,6 @@ func (r *PortalAppAccessResource) ImportState(ctx context.Context, req resource.
 	}
 	r.read(ctx, p, &m, ar, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
-
-// commonClientType returns the one client type every product allows.
-func commonClientType(ctx context.Context, p *portal.Client, productIDs []int64) (int64, error) {
-	var common []int64
-	for i, id := range productIDs {
-		cts, err := p.ProductClientTypes(ctx, id)
-		if err != nil {
-			return 0, err
-		}
-		if i == 0 {
-			common = cts
-			continue
-		}
-		common = slices.DeleteFunc(common, func(c int64) bool { return !slices.Contains(cts, c) })
-	}
-	if len(common) != 1 {
-		return 0, fmt.Errorf("the request's DCR products allow client types %v, and no Portal answer says which one the request used", common)
-	}
-	return common[0], nil
 }
 
 // scopesOutdated compares the scopes the Portal registered for an access's
@@ -702,4 +710,18 @@ func checkPlanScope(pl *portal.Plan, pr *portal.Product, diags *diag.Diagnostics
 	diags.AddAttributeError(path.Root("plan_id"), "Plan without a scope",
 		fmt.Sprintf("Plan %q has no scope, but API product %q uses dynamic client registration: the client the Portal registers "+
 			"would carry no plan scope, so no token could get the plan's limits. Set scopes on the tyk_portal_plan.", pl.Name, pr.Name))
+}
+
+// secretInState returns what state holds of a client secret: the secret
+// (unless the user keeps it out of state) and its SHA-256 fingerprint.
+func secretInState(store types.Bool, secret string) (types.String, types.String) {
+	fp := types.StringNull()
+	if secret != "" {
+		sum := sha256.Sum256([]byte(secret))
+		fp = types.StringValue(hex.EncodeToString(sum[:]))
+	}
+	if !store.IsNull() && !store.IsUnknown() && !store.ValueBool() {
+		return types.StringNull(), fp
+	}
+	return types.StringValue(secret), fp
 }

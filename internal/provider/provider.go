@@ -22,8 +22,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/tykdcr/terraform-provider-tyk/internal/client"
-	"github.com/tykdcr/terraform-provider-tyk/internal/client/oidc"
 	"github.com/tykdcr/terraform-provider-tyk/internal/client/dashboard"
+	"github.com/tykdcr/terraform-provider-tyk/internal/client/oidc"
 	portalclient "github.com/tykdcr/terraform-provider-tyk/internal/client/portal"
 )
 
@@ -273,5 +273,6 @@ func (p *TykProvider) DataSources(_ context.Context) []func() datasource.DataSou
 func (p *TykProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		NewOAuth2TokenEphemeral,
+		NewPortalAppCredentialsEphemeral,
 	}
 }

@@ -176,3 +176,42 @@ func (p *Client) FindAppAccessRequest(ctx context.Context, appID, arID int64) (*
 	return nil, &client.APIError{Plane: p.c.Plane(), Method: http.MethodGet, Path: idPath(appsPath, appID) + "/access-requests",
 		StatusCode: http.StatusNotFound, Message: fmt.Sprintf("app %d has no access request %d", appID, arID)}
 }
+
+// AccessProducts maps the product names an access request carries back to
+// product ids (all of them, and those with DCR enabled), from one list.
+func (p *Client) AccessProducts(ctx context.Context, ar *AccessRequest) (all, dcr []int64, err error) {
+	products, err := p.ListProducts(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, pr := range products {
+		if slices.Contains(ar.Products, pr.Name) {
+			all = append(all, pr.ID)
+			if pr.DCREnabled {
+				dcr = append(dcr, pr.ID)
+			}
+		}
+	}
+	return all, dcr, nil
+}
+
+// CommonClientType returns the one client type every product allows: the
+// one an access request to them used, since no Portal answer names it.
+func (p *Client) CommonClientType(ctx context.Context, productIDs []int64) (int64, error) {
+	var common []int64
+	for i, id := range productIDs {
+		cts, err := p.ProductClientTypes(ctx, id)
+		if err != nil {
+			return 0, err
+		}
+		if i == 0 {
+			common = cts
+			continue
+		}
+		common = slices.DeleteFunc(common, func(c int64) bool { return !slices.Contains(cts, c) })
+	}
+	if len(common) != 1 {
+		return 0, fmt.Errorf("the request's DCR products allow client types %v, and no Portal answer says which one the request used", common)
+	}
+	return common[0], nil
+}
