@@ -58,11 +58,7 @@ func Sandbox(t testing.TB) *sandbox.Sandbox {
 		if sbErr != nil {
 			return
 		}
-		os.Setenv(provider.EnvDashboardURL, sb.DashboardURL)
-		os.Setenv(provider.EnvDashboardToken, DashboardToken)
-		os.Setenv(provider.EnvPortalURL, sb.PortalURL)
-		os.Setenv(provider.EnvPortalToken, PortalToken)
-		os.Setenv(provider.EnvMaxRetries, "2")
+		exportProviderEnv(sb)
 	})
 	if sbErr != nil {
 		t.Fatalf("starting sandbox: %v", sbErr)
@@ -111,4 +107,14 @@ func terraformEnv() {
 func fileExists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
+}
+
+// exportProviderEnv points the provider of every test in the process at the
+// shared sandbox (process-wide on purpose: the sandbox outlives each test).
+func exportProviderEnv(sb *sandbox.Sandbox) {
+	os.Setenv(provider.EnvDashboardURL, sb.DashboardURL)
+	os.Setenv(provider.EnvDashboardToken, DashboardToken)
+	os.Setenv(provider.EnvPortalURL, sb.PortalURL)
+	os.Setenv(provider.EnvPortalToken, PortalToken)
+	os.Setenv(provider.EnvMaxRetries, "2")
 }

@@ -366,9 +366,12 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 		if errors.As(err, &urlErr) && strings.Contains(urlErr.Error(), "unsupported protocol scheme") {
 			return false, err
 		}
-		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil {
+		if errors.Is(err, context.Canceled) {
 			return false, err
 		}
+		// The caller's context is live (checked above): a deadline error is
+		// this attempt's timeout, retried like any transport error (only
+		// when idempotent, since the request may have been applied).
 		return idempotent || neverSent(err), nil
 	}
 	switch {
@@ -406,21 +409,21 @@ func describeTransportError(err error, attempts int) string {
 
 // backoff honours Retry-After (seconds or HTTP date, capped at
 // MaxRetryAfter) and otherwise waits an exponentially growing, fully
-// jittered interval between min and max.
-func backoff(min, max time.Duration, attempt int, resp *http.Response) time.Duration {
+// jittered interval between minWait and maxWait.
+func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
 	if resp != nil {
 		if d, ok := RetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
 			return d
 		}
 	}
-	ceiling := float64(min) * math.Pow(2, float64(attempt))
-	if ceiling > float64(max) || math.IsInf(ceiling, 0) {
-		ceiling = float64(max)
+	ceiling := float64(minWait) * math.Pow(2, float64(attempt))
+	if ceiling > float64(maxWait) || math.IsInf(ceiling, 0) {
+		ceiling = float64(maxWait)
 	}
-	if ceiling <= float64(min) {
-		return min
+	if ceiling <= float64(minWait) {
+		return minWait
 	}
-	return min + time.Duration(rand.Int64N(int64(ceiling)-int64(min)+1))
+	return minWait + time.Duration(rand.Int64N(int64(ceiling)-int64(minWait)+1))
 }
 
 // RetryAfter parses a Retry-After header value relative to now.

@@ -165,8 +165,7 @@ func TestPostConnectionDroppedAfterSendIsAmbiguous(t *testing.T) {
 	var calls atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
-		conn, _, _ := w.(http.Hijacker).Hijack()
-		conn.Close()
+		hijack(t, w).Close()
 	}))
 	defer srv.Close()
 	_, err := newTestClient(t, srv.URL, 3).Do(context.Background(), Request{Method: "POST", Path: "/x", Body: map[string]string{}}, nil)
@@ -268,13 +267,13 @@ func TestRetryAfterParsing(t *testing.T) {
 }
 
 func TestBackoffBoundedWithJitter(t *testing.T) {
-	min, max := 100*time.Millisecond, time.Second
+	minWait, maxWait := 100*time.Millisecond, time.Second
 	seen := map[time.Duration]bool{}
 	for attempt := 0; attempt < 10; attempt++ {
 		for i := 0; i < 20; i++ {
-			d := backoff(min, max, attempt, nil)
-			if d < min || d > max {
-				t.Fatalf("attempt %d: %v outside [%v, %v]", attempt, d, min, max)
+			d := backoff(minWait, maxWait, attempt, nil)
+			if d < minWait || d > maxWait {
+				t.Fatalf("attempt %d: %v outside [%v, %v]", attempt, d, minWait, maxWait)
 			}
 			seen[d] = true
 		}
@@ -324,4 +323,18 @@ func TestCreateOnceAdoptsOrRetries(t *testing.T) {
 	if err == nil || sends != 1 {
 		t.Fatalf("plain: %v sends=%d", err, sends)
 	}
+}
+
+// hijack takes over the connection, to drop it without an answer.
+func hijack(t *testing.T, w http.ResponseWriter) net.Conn {
+	t.Helper()
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		t.Fatal("the test server's ResponseWriter cannot be hijacked")
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return conn
 }

@@ -398,7 +398,7 @@ func (r *APIResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 		if j.DefaultPolicyIDs.IsUnknown() {
 			return
 		}
-		ids, ok := knownStrings(ctx, j.DefaultPolicyIDs)
+		ids, ok := knownStrings(j.DefaultPolicyIDs)
 		if !ok {
 			return
 		}

@@ -37,7 +37,10 @@ func seedBadInput(t *testing.T, sb *sandbox.Sandbox) badInputFixture {
 	f.aclPolicy = fmt.Sprint(must(acctest.Seed(sb, "dashboard", "POST", "/api/portal/policies", `{"name":"`+n+`_acl","tags":["`+n+`"],"partitions":{"acl":true},`+grant+`}`))["Message"])
 	f.otherPolicy = fmt.Sprint(must(acctest.Seed(sb, "dashboard", "POST", "/api/portal/policies", `{"name":"`+n+`_other","partitions":{"acl":true},"access_rights":{}}`))["Message"])
 	f.limitsPolicy = fmt.Sprint(must(acctest.Seed(sb, "dashboard", "POST", "/api/portal/policies", `{"name":"`+n+`_limits","rate":5,"per":1,"partitions":{"rate_limit":true},`+grant+`}`))["Message"])
-	def := must(acctest.Seed(sb, "dashboard", "GET", "/api/apis/"+f.apiID, ""))["api_definition"].(map[string]any)
+	def, ok := must(acctest.Seed(sb, "dashboard", "GET", "/api/apis/"+f.apiID, ""))["api_definition"].(map[string]any)
+	if !ok {
+		t.Fatal("the seeded API has no api_definition")
+	}
 	def["scopes"] = map[string]any{"jwt": map[string]any{"scope_claim_name": "scope", "scope_to_policy": map[string]any{n + "_taken": f.aclPolicy}}}
 	def["jwt_scope_to_policy_mapping"] = map[string]any{n + "_taken": f.aclPolicy}
 	must(acctest.Seed(sb, "dashboard", "PUT", "/api/apis/"+f.apiID, mustJSON(map[string]any{"api_definition": def})))

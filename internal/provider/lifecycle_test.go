@@ -184,7 +184,13 @@ func TestAccDCR_outOfBandDeletion(t *testing.T) {
 	cfg := acctest.DCRConfig(tg, h, name, "")
 	var last *terraform.State
 	var clients []string
-	keep := func(s *terraform.State) error { last = s; return nil }
+	keep := func(s *terraform.State) error {
+		if s == nil || s.RootModule() == nil {
+			return fmt.Errorf("no state to remember")
+		}
+		last = s
+		return nil
+	}
 	attr := func(addr, a string) string { return acctest.AttrOf(addr, a)(last) }
 	portalDelete := func(path func() string) func() {
 		return func() {

@@ -22,7 +22,10 @@ func openToken(t *testing.T, data *providerData, tokenURL string) *ephemeral.Ope
 	e := &OAuth2TokenEphemeral{resourceBase{data: data}}
 	var sr ephemeral.SchemaResponse
 	e.Schema(ctx, ephemeral.SchemaRequest{}, &sr)
-	typ := sr.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	typ, ok := sr.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		t.Fatal("the schema's type is not an object")
+	}
 	vals := map[string]tftypes.Value{}
 	for name, at := range typ.AttributeTypes {
 		vals[name] = tftypes.NewValue(at, nil)

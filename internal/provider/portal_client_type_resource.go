@@ -104,7 +104,7 @@ func (r *PortalClientTypeResource) Configure(_ context.Context, req resource.Con
 	r.configure(req.ProviderData, &resp.Diagnostics)
 }
 
-func knownStrings(ctx context.Context, s types.Set) ([]string, bool) {
+func knownStrings(s types.Set) ([]string, bool) {
 	if s.IsNull() || s.IsUnknown() {
 		return nil, false
 	}
@@ -126,9 +126,9 @@ func knownStrings(ctx context.Context, s types.Set) ([]string, bool) {
 // runs in ModifyPlan, not ValidateConfig, so that a configuration that became
 // invalid never blocks `terraform destroy`, which validates the
 // configuration but plans no resource.
-func checkCombinations(ctx context.Context, m *clientTypeModel, diags *diag.Diagnostics) {
-	grants, gok := knownStrings(ctx, m.GrantTypes)
-	responses, rok := knownStrings(ctx, m.ResponseTypes)
+func checkCombinations(m *clientTypeModel, diags *diag.Diagnostics) {
+	grants, gok := knownStrings(m.GrantTypes)
+	responses, rok := knownStrings(m.ResponseTypes)
 	if !gok {
 		return
 	}
@@ -167,7 +167,7 @@ func (r *PortalClientTypeResource) ModifyPlan(ctx context.Context, req resource.
 	if r.data == nil || r.data.portal == nil {
 		var plan clientTypeModel
 		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-		checkCombinations(ctx, &plan, &resp.Diagnostics)
+		checkCombinations(&plan, &resp.Diagnostics)
 		return
 	}
 	var plan, state clientTypeModel
@@ -181,7 +181,7 @@ func (r *PortalClientTypeResource) ModifyPlan(ctx context.Context, req resource.
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	checkCombinations(ctx, &plan, &resp.Diagnostics)
+	checkCombinations(&plan, &resp.Diagnostics)
 	if plan.OAuthProviderID.IsUnknown() {
 		return
 	}
@@ -194,10 +194,10 @@ func (r *PortalClientTypeResource) ModifyPlan(ctx context.Context, req resource.
 	if err != nil {
 		return // reported, if it persists, at apply time
 	}
-	resp.Diagnostics.Append(checkProviderRules(ctx, prov.Type, &plan)...)
+	resp.Diagnostics.Append(checkProviderRules(prov.Type, &plan)...)
 }
 
-func checkProviderRules(ctx context.Context, providerType string, m *clientTypeModel) diag.Diagnostics {
+func checkProviderRules(providerType string, m *clientTypeModel) diag.Diagnostics {
 	var diags diag.Diagnostics
 	okta := providerType == "Okta"
 	switch {
@@ -208,8 +208,8 @@ func checkProviderRules(ctx context.Context, providerType string, m *clientTypeM
 		diags.AddAttributeError(path.Root("okta_app_type"), "okta_app_type on a non-Okta provider",
 			fmt.Sprintf("The OAuth2.0 provider is of type %s; okta_app_type only applies to Okta providers. Remove it.", providerType))
 	}
-	grants, gok := knownStrings(ctx, m.GrantTypes)
-	responses, rok := knownStrings(ctx, m.ResponseTypes)
+	grants, gok := knownStrings(m.GrantTypes)
+	responses, rok := knownStrings(m.ResponseTypes)
 	if okta && gok && rok && slices.Contains(grants, "client_credentials") && !(len(responses) == 1 && responses[0] == "token") {
 		diags.AddAttributeError(path.Root("response_types"), "Okta client_credentials needs response type token only",
 			"Okta registers client_credentials clients only with response_types = [\"token\"].")
@@ -265,7 +265,7 @@ func (r *PortalClientTypeResource) Create(ctx context.Context, req resource.Crea
 		resp.Diagnostics.AddAttributeError(path.Root("oauth_provider_id"), "OAuth2.0 provider not readable", err.Error())
 		return
 	}
-	resp.Diagnostics.Append(checkProviderRules(ctx, prov.Type, &plan)...)
+	resp.Diagnostics.Append(checkProviderRules(prov.Type, &plan)...)
 	in, d := plan.input(ctx)
 	resp.Diagnostics.Append(d...)
 	if resp.Diagnostics.HasError() {

@@ -60,7 +60,7 @@ func TestDashboardAuth(t *testing.T) {
 		t.Fatalf("read-only GET: %d", code)
 	}
 	code, body := call(t, "POST", sb.DashboardURL+"/api/portal/policies", "ro", `{"name":"x"}`)
-	if code != 403 || !strings.HasPrefix(body["Message"].(string), "access denied") {
+	if code != 403 || !strings.HasPrefix(str(body["Message"]), "access denied") {
 		t.Fatalf("read-only POST: %d %v", code, body)
 	}
 }
@@ -69,11 +69,11 @@ func TestDashboardPolicyContract(t *testing.T) {
 	sb := start(t)
 	u := sb.DashboardURL + "/api/portal/policies"
 	code, body := call(t, "POST", u, "tok", `{"name":"p1","rate":10,"per":60,"active":true}`)
-	id, _ := body["Message"].(string)
+	id := str(body["Message"])
 	if code != 200 || body["Status"] != "OK" || len(id) != 24 || body["Meta"] != nil {
 		t.Fatalf("create: %d %v", code, body)
 	}
-	if code, body := call(t, "POST", u, "tok", `{"name":"p1"}`); code != 400 || !strings.Contains(body["Message"].(string), "already been used") {
+	if code, body := call(t, "POST", u, "tok", `{"name":"p1"}`); code != 400 || !strings.Contains(str(body["Message"]), "already been used") {
 		t.Fatalf("duplicate name: %d %v", code, body)
 	}
 	code, got := call(t, "GET", u+"/"+id, "tok", "")
@@ -108,11 +108,11 @@ func TestDashboardPaging(t *testing.T) {
 		if body["Pages"] != 3.0 {
 			t.Fatalf("Pages = %v", body["Pages"])
 		}
-		seen += len(body["Data"].([]any))
+		seen += len(anyList(body["Data"]))
 	}
 	_, all := call(t, "GET", sb.DashboardURL+"/api/portal/policies?p=-1", "tok", "")
-	if seen != 23 || len(all["Data"].([]any)) != 23 {
-		t.Fatalf("paged %d, all %d", seen, len(all["Data"].([]any)))
+	if seen != 23 || len(anyList(all["Data"])) != 23 {
+		t.Fatalf("paged %d, all %d", seen, len(anyList(all["Data"])))
 	}
 }
 
@@ -120,10 +120,10 @@ func TestDashboardAPIContract(t *testing.T) {
 	sb := start(t)
 	u := sb.DashboardURL + "/api/apis"
 	code, body := call(t, "POST", u, "tok", `{"api_definition":{"name":"a","api_id":"abc123","proxy":{"listen_path":"/a/","target_url":"http://x"}}}`)
-	if code != 200 || body["ID"] != "abc123" || body["Message"] != "API created" || len(body["Meta"].(string)) != 24 {
+	if code != 200 || body["ID"] != "abc123" || body["Message"] != "API created" || len(str(body["Meta"])) != 24 {
 		t.Fatalf("create: %d %v", code, body)
 	}
-	internal := body["Meta"].(string)
+	internal := str(body["Meta"])
 	if code, body := call(t, "POST", u, "tok", `{"api_definition":{"name":"a2","api_id":"abc123"}}`); code != 409 || body["Message"] != "Found API with the same ID" {
 		t.Fatalf("same id: %d %v", code, body)
 	}
@@ -165,4 +165,14 @@ func TestDashboardRejectsWhatTheSpecRejects(t *testing.T) {
 	if n := sb.Store.Policies.Len() + sb.Store.APIs.Len(); n != 0 {
 		t.Fatalf("rejected requests stored %d objects", n)
 	}
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func anyList(v any) []any {
+	l, _ := v.([]any)
+	return l
 }

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"sync"
 
 	"github.com/tykdcr/terraform-provider-tyk/internal/client"
 )
@@ -269,16 +268,14 @@ func (d *Client) ListAPIs(ctx context.Context) ([]APIWrapper, error) {
 	return all, err
 }
 
-var apiLocks sync.Map // dashboard base URL + api_id → *sync.Mutex
+var apiLocks client.KeyedMutex[string] // by Dashboard base URL + api_id
 
 // ModifyAPI serializes read-modify-write cycles on one API inside this
 // process: it locks the API, reads it, lets fn change it, writes it back and
 // returns the definition as read after the write. fn returning an error
 // aborts without writing.
 func (d *Client) ModifyAPI(ctx context.Context, apiID string, fn func(def *APIDefinition) error) (*APIWrapper, error) {
-	mu, _ := apiLocks.LoadOrStore(d.c.BaseURL()+"\x00"+apiID, &sync.Mutex{})
-	mu.(*sync.Mutex).Lock()
-	defer mu.(*sync.Mutex).Unlock()
+	defer apiLocks.Lock(d.c.BaseURL() + "\x00" + apiID)()
 
 	w, err := d.GetAPI(ctx, apiID)
 	if err != nil {

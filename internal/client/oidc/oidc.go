@@ -72,9 +72,11 @@ const DiscoveryTTL = 5 * time.Minute
 // (Tyk takes the well-known URL, not the issuer). Documents are reused for
 // DiscoveryTTL, so an apply of many accesses reads each IdP's once.
 func Discover(ctx context.Context, wellKnownURL string, opts Options) (*Discovery, error) {
-	if c, ok := discoveryCache.Load(wellKnownURL); ok && time.Since(c.(cached).at) < DiscoveryTTL {
-		d := *c.(cached).doc
-		return &d, nil
+	if v, ok := discoveryCache.Load(wellKnownURL); ok {
+		if c, ok := v.(cached); ok && time.Since(c.at) < DiscoveryTTL {
+			d := *c.doc
+			return &d, nil
+		}
 	}
 	d, err := discover(ctx, wellKnownURL, opts)
 	if err == nil {

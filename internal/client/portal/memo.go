@@ -23,9 +23,9 @@ func (p *Client) forget() {
 
 func remember[T any](ctx context.Context, p *Client, key string, read func(context.Context) (T, error)) (T, error) {
 	p.memo.mu.Lock()
-	if v, ok := p.memo.vals[key]; ok {
+	if v, ok := p.memo.vals[key].(T); ok {
 		p.memo.mu.Unlock()
-		return v.(T), nil
+		return v, nil
 	}
 	p.memo.mu.Unlock()
 	v, err := read(ctx)

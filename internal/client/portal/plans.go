@@ -64,9 +64,9 @@ func (n *Number) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		*n = Number{}
-		return nil
+	if json.Unmarshal(b, &s) != nil {
+		*n = Number{} // neither a number nor text: unknown, not an error
+		return nil    //nolint:nilerr // lenient by design: an unreadable limit is reported as unknown
 	}
 	s = strings.TrimSpace(strings.ToLower(s))
 	if s == "unlimited" {

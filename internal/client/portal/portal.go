@@ -31,7 +31,7 @@ type Client struct {
 	catMu      sync.Mutex
 	catalogues map[string]int64
 
-	syncLocks sync.Map // provider id → *sync.Mutex
+	syncLocks client.KeyedMutex[int64] // by provider id
 
 	knownMu sync.Mutex
 	known   map[string]map[int64]bool // kind → ids that existed before this client's creates

@@ -170,8 +170,14 @@ func TestAmbiguousCreateAdoptsTheFullObject(t *testing.T) {
 			}
 		case r.Method == "POST" && r.URL.Path == "/portal-api/providers":
 			created = true
-			conn, _, _ := w.(http.Hijacker).Hijack()
-			conn.Close() // applied, answer lost
+			hj, ok := w.(http.Hijacker)
+			if !ok {
+				t.Error("cannot hijack")
+				return
+			}
+			if conn, _, err := hj.Hijack(); err == nil {
+				conn.Close() // applied, answer lost
+			}
 		case r.Method == "GET" && r.URL.Path == "/portal-api/providers/7":
 			fmt.Fprint(w, `{"ID":7,"Name":"d","Configuration":{"ID":7,"MetaData":"{\"URL\":\"http://dash\",\"OrgID\":\"o\"}"}}`)
 		default:

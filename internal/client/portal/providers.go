@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"sync"
 )
 
 // APIProvider is the Portal's connection to a Tyk Dashboard ("Providers").
@@ -132,9 +131,7 @@ func (p *Client) DeleteAPIProvider(ctx context.Context, id int64) error {
 // within this process (the product and plan resources of one apply would
 // otherwise start them together).
 func (p *Client) SynchronizeAPIProvider(ctx context.Context, id int64) error {
-	mu, _ := p.syncLocks.LoadOrStore(id, &sync.Mutex{})
-	mu.(*sync.Mutex).Lock()
-	defer mu.(*sync.Mutex).Unlock()
+	defer p.syncLocks.Lock(id)()
 	return p.do(ctx, http.MethodPut, idPath(providersPath, id)+"/synchronize", nil, nil, nil)
 }
 

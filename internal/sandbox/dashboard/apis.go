@@ -130,8 +130,9 @@ func (s *server) updateAPI(w http.ResponseWriter, r *http.Request) {
 	def["api_id"] = old["api_id"]
 	def["org_id"] = s.st.OrgID
 	def["__created_at"] = old["__created_at"]
-	s.st.APIs.Put(old["api_id"].(string), def)
-	okBody(w, "API updated", nil)
+	id, _ := old["api_id"].(string) // set by the sandbox on create
+	s.st.APIs.Put(id, def)
+	okBody(w, "API updated")
 }
 
 func (s *server) deleteAPI(w http.ResponseWriter, r *http.Request) {
@@ -140,6 +141,7 @@ func (s *server) deleteAPI(w http.ResponseWriter, r *http.Request) {
 		errorBody(w, http.StatusNotFound, "Could not retrieve API detail")
 		return
 	}
-	s.st.APIs.Delete(def["api_id"].(string))
-	okBody(w, "API deleted", nil)
+	id, _ := def["api_id"].(string) // set by the sandbox on create
+	s.st.APIs.Delete(id)
+	okBody(w, "API deleted")
 }

@@ -101,8 +101,8 @@ func errorBody(w http.ResponseWriter, status int, msg string) {
 	sbhttp.JSON(w, status, map[string]any{"Status": "Error", "Message": msg, "Meta": nil})
 }
 
-func okBody(w http.ResponseWriter, msg string, meta any) {
-	sbhttp.JSON(w, http.StatusOK, map[string]any{"Status": "OK", "Message": msg, "Meta": meta})
+func okBody(w http.ResponseWriter, msg string) {
+	sbhttp.JSON(w, http.StatusOK, map[string]any{"Status": "OK", "Message": msg, "Meta": nil})
 }
 
 // page returns the slice for Dashboard page p (1-based); p <= 0 means all.

@@ -54,7 +54,7 @@ func (s *server) createPolicy(w http.ResponseWriter, r *http.Request) {
 	doc["date_created"] = time.Now().UTC().Format(time.RFC3339)
 	doc["last_updated"] = nowUnix()
 	s.st.Policies.Put(id, doc)
-	okBody(w, id, nil)
+	okBody(w, id)
 }
 
 func (s *server) getPolicy(w http.ResponseWriter, r *http.Request) {
@@ -96,7 +96,7 @@ func (s *server) updatePolicy(w http.ResponseWriter, r *http.Request) {
 	doc["date_created"] = old["date_created"]
 	doc["last_updated"] = nowUnix()
 	s.st.Policies.Put(id, doc)
-	okBody(w, "Data updated", nil)
+	okBody(w, "Data updated")
 }
 
 func (s *server) deletePolicy(w http.ResponseWriter, r *http.Request) {
@@ -109,7 +109,7 @@ func (s *server) deletePolicy(w http.ResponseWriter, r *http.Request) {
 		errorBody(w, http.StatusNotFound, "Could not retrieve object for deletion")
 		return
 	}
-	okBody(w, "Data deleted", nil)
+	okBody(w, "Data deleted")
 }
 
 // policyBody decodes a policy write. The Dashboard keeps the fields of its

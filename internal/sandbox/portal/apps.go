@@ -115,7 +115,7 @@ func (s *server) createApp(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) appFor(w http.ResponseWriter, r *http.Request) (string, store.Doc, bool) {
-	return lookup(w, r, s.st.Apps, "id", "Application not found")
+	return lookup(w, r, s.st.Apps, "Application not found")
 }
 
 func (s *server) getApp(w http.ResponseWriter, r *http.Request) {

@@ -41,7 +41,7 @@ func newDashConn(provider store.Doc) (*dashConn, error) {
 	if u == "" {
 		return nil, fmt.Errorf("the provider has no Dashboard URL")
 	}
-	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr := defaultTransport()
 	tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: insecure} //nolint:gosec // mirrors the provider's setting
 	return &dashConn{url: strings.TrimRight(u, "/"), secret: secret, http: &http.Client{Timeout: 10 * time.Second, Transport: tr}}, nil
 }

@@ -22,7 +22,7 @@ type idpClient struct {
 
 func (s *server) newIdPClient(provider store.Doc) *idpClient {
 	insecure, _ := provider["SSLInsecureSkipVerify"].(bool)
-	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr := defaultTransport()
 	tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: insecure} //nolint:gosec // the provider's own setting
 	return &idpClient{http: &http.Client{Timeout: 15 * time.Second, Transport: s.opts.Faults.Transport("idp", tr)}}
 }
@@ -174,4 +174,13 @@ func (c *idpClient) update(clientURI, token string, meta map[string]any) (*regis
 		return nil, fmt.Errorf("updating the client in the identity provider: %v", err)
 	}
 	return &r, nil
+}
+
+// defaultTransport is a fresh copy of Go's default transport (its timeouts
+// and connection pooling), for the sandbox's outgoing calls.
+func defaultTransport() *http.Transport {
+	if t, ok := http.DefaultTransport.(*http.Transport); ok {
+		return t.Clone()
+	}
+	return &http.Transport{}
 }

@@ -195,7 +195,7 @@ func (s *server) clientTypeFields(in store.Doc, d store.Doc) {
 }
 
 func (s *server) providerFor(w http.ResponseWriter, r *http.Request) (string, bool) {
-	k, _, ok := lookup(w, r, s.st.OAuthProviders, "id", "OAuth2.0 provider not found")
+	k, _, ok := lookup(w, r, s.st.OAuthProviders, "OAuth2.0 provider not found")
 	return k, ok
 }
 

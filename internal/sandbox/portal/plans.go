@@ -27,7 +27,7 @@ func (s *server) listPlans(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) planFor(w http.ResponseWriter, r *http.Request) (string, store.Doc, bool) {
-	return lookup(w, r, s.st.Plans, "id", "Plan not found")
+	return lookup(w, r, s.st.Plans, "Plan not found")
 }
 
 func (s *server) getPlan(w http.ResponseWriter, r *http.Request) {

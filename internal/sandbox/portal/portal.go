@@ -216,10 +216,10 @@ func strField(d store.Doc, k string) string {
 // to its default, so a client sending a partial body loses data here as it
 // could on a real Portal. Every PUT handler follows it.
 
-// lookup resolves the integer path parameter param in coll. A missing, or
+// lookup resolves the integer path parameter {id} in coll. A missing, or
 // hidden (product or plan whose policy is gone), object is a 404 with msg.
-func lookup(w http.ResponseWriter, r *http.Request, coll *store.Collection, param, msg string) (string, store.Doc, bool) {
-	k, ok := pathID(r, param)
+func lookup(w http.ResponseWriter, r *http.Request, coll *store.Collection, msg string) (string, store.Doc, bool) {
+	k, ok := pathID(r, "id")
 	var d store.Doc
 	if ok {
 		d, ok = coll.Get(k)

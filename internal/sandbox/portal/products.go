@@ -58,7 +58,7 @@ func (s *server) listProducts(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) productFor(w http.ResponseWriter, r *http.Request) (string, store.Doc, bool) {
-	return lookup(w, r, s.st.Products, "id", "API Product not found")
+	return lookup(w, r, s.st.Products, "API Product not found")
 }
 
 func (s *server) getProduct(w http.ResponseWriter, r *http.Request) {
@@ -392,9 +392,9 @@ func (s *server) deletePolicyOf(d store.Doc) error {
 	if !ok {
 		return nil
 	}
-	conn, err := newDashConn(prov)
-	if err != nil {
-		return nil
+	conn, connErr := newDashConn(prov)
+	if connErr != nil {
+		return nil //nolint:nilerr // a provider without a usable Dashboard connection has no policy to delete
 	}
 	return conn.deletePolicy(ref)
 }

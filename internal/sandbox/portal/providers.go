@@ -48,7 +48,7 @@ func (s *server) createProvider(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) apiProviderFor(w http.ResponseWriter, r *http.Request) (string, store.Doc, bool) {
-	return lookup(w, r, s.st.APIProviders, "id", "Provider not found")
+	return lookup(w, r, s.st.APIProviders, "Provider not found")
 }
 
 func (s *server) getProvider(w http.ResponseWriter, r *http.Request) {

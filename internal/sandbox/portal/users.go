@@ -74,7 +74,7 @@ func (s *server) createUser(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) userFor(w http.ResponseWriter, r *http.Request) (string, bool) {
-	k, _, ok := lookup(w, r, s.st.Users, "id", "User not found")
+	k, _, ok := lookup(w, r, s.st.Users, "User not found")
 	return k, ok
 }
 

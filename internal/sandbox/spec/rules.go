@@ -14,10 +14,10 @@ import "net/http"
 // Credentials items that the spec's Credential schema lacks: [R-AR], [R-ARS].
 var credentialExtras = []string{"ID", "GrantType", "JWKSURI"}
 
-func credentialFields(method, path, prefix, evidence string) []FieldException {
+func credentialFields(path, prefix, evidence string) []FieldException {
 	out := make([]FieldException, 0, len(credentialExtras))
 	for _, f := range credentialExtras {
-		out = append(out, FieldException{Method: method, Path: path, Field: prefix + f, Evidence: evidence})
+		out = append(out, FieldException{Method: http.MethodGet, Path: path, Field: prefix + f, Evidence: evidence})
 	}
 	return out
 }
@@ -31,12 +31,12 @@ var PortalRules = Rules{
 			{Method: http.MethodGet, Path: "/apps/{app_id}/access-requests/{access-request_id}", Field: "PolicyService", Evidence: "[R-AR]"},
 			{Method: http.MethodGet, Path: "/providers", Field: "[].LastSynced", Evidence: "[R-PROV]: the list carries LastSynced, not the spec's LastSyncedAt"},
 		},
-		credentialFields(http.MethodGet, "/apps/{app_id}/access-requests/{access-request_id}", "Credentials[].", "[R-AR]"),
-		credentialFields(http.MethodGet, "/apps/{app_id}/access-requests", "[].Credentials[].", "[R-ARS]"),
+		credentialFields("/apps/{app_id}/access-requests/{access-request_id}", "Credentials[].", "[R-AR]"),
+		credentialFields("/apps/{app_id}/access-requests", "[].Credentials[].", "[R-ARS]"),
 		// The same access-request item (AccessRequest-index-elem) with the
 		// same Credential items as [R-ARS].
-		credentialFields(http.MethodGet, "/access_requests/{access_request_id}", "Credentials[].", "[R-ARS] (same item schema)"),
-		credentialFields(http.MethodGet, "/apps/{app_id}", "AccessRequests[].Credentials[].", "[R-AR], [R-ARS] (same Credential items)"),
+		credentialFields("/access_requests/{access_request_id}", "Credentials[].", "[R-ARS] (same item schema)"),
+		credentialFields("/apps/{app_id}", "AccessRequests[].Credentials[].", "[R-AR], [R-ARS] (same Credential items)"),
 		// Credential-index-elem declares ID and GrantType; JWKSURI as in [R-AR].
 		[]FieldException{{Method: http.MethodGet, Path: "/apps/{app_id}/access-requests/{access-request_id}/credentials", Field: "[].JWKSURI", Evidence: "[R-AR] (same credential)"}},
 	),
