@@ -79,10 +79,12 @@ func Discover(ctx context.Context, wellKnownURL string, opts Options) (*Discover
 		}
 	}
 	d, err := discover(ctx, wellKnownURL, opts)
-	if err == nil {
-		discoveryCache.Store(wellKnownURL, cached{doc: d, at: time.Now()})
+	if err != nil {
+		return nil, err
 	}
-	return d, err
+	discoveryCache.Store(wellKnownURL, cached{doc: d, at: time.Now()})
+	cp := *d // callers get copies: the cached document is never shared
+	return &cp, nil
 }
 
 func discover(ctx context.Context, wellKnownURL string, opts Options) (*Discovery, error) {
