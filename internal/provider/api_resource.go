@@ -254,9 +254,7 @@ func (r *APIResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := d.DeleteAPI(ctx, state.ID.ValueString()); err != nil && !client.IsNotFound(err) {
-		resp.Diagnostics.AddError("Could not delete Tyk API", err.Error())
-	}
+	deleteFailed(&resp.Diagnostics, d.DeleteAPI(ctx, state.ID.ValueString()), "Tyk API")
 }
 
 func (r *APIResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

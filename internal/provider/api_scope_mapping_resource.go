@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"sort"
 	"strings"
@@ -241,9 +242,7 @@ func (r *APIScopeMappingResource) Delete(ctx context.Context, req resource.Delet
 		def.SetScopeMapping(m)
 		return nil
 	})
-	if err != nil && !client.IsNotFound(err) {
-		resp.Diagnostics.AddError("Could not remove Tyk API scope mapping", err.Error())
-	}
+	deleteFailed(&resp.Diagnostics, err, "Tyk API scope mapping")
 }
 
 // ImportState takes `<api_id>:<scope>[,<scope>…]`.
@@ -304,16 +303,11 @@ func (r *APIScopeMappingResource) apply(ctx context.Context, d *dashboard.Client
 		if len(conflicts) > 0 {
 			return errConflict
 		}
-		next := map[string]string{}
-		for k, v := range cur {
-			next[k] = v
-		}
+		next := copyOf(cur)
 		for scope := range owned {
 			delete(next, scope)
 		}
-		for k, v := range want {
-			next[k] = v
-		}
+		maps.Copy(next, want)
 		def.SetScopeMapping(next)
 		return nil
 	})
@@ -409,4 +403,12 @@ func (r *APIScopeMappingResource) claimScopes(apiID string, entries types.Map, d
 		}
 		claims[scope] = self
 	}
+}
+
+// copyOf is maps.Clone that never returns nil, so entries can be added.
+func copyOf(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	return maps.Clone(m)
 }

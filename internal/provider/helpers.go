@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -102,4 +104,24 @@ func readFailed(ctx context.Context, resp *resource.ReadResponse, err error, wha
 		resp.Diagnostics.AddError("Could not read "+what, err.Error())
 	}
 	return true
+}
+
+// deleteFailed handles the outcome every Delete shares: already gone (404)
+// is success; any other error is reported with what.
+func deleteFailed(diags *diag.Diagnostics, err error, what string) {
+	if err != nil && !client.IsNotFound(err) {
+		diags.AddError("Could not delete "+what, err.Error())
+	}
+}
+
+// importIntID reads an import ID that is one positive integer Portal id
+// into the id attribute; what names the object in the error.
+func importIntID(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse, what string) bool {
+	id, err := strconv.ParseInt(req.ID, 10, 64)
+	if err != nil || id <= 0 {
+		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Expected the %s's integer Portal id, got %q.", what, req.ID))
+		return false
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	return !resp.Diagnostics.HasError()
 }

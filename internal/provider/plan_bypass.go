@@ -3,13 +3,13 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
+	"sort"
 	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"maps"
-	"slices"
-	"sort"
 
 	"github.com/tykdcr/terraform-provider-tyk/internal/client/dashboard"
 )

@@ -27,7 +27,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/tykdcr/terraform-provider-tyk/internal/client"
 	"github.com/tykdcr/terraform-provider-tyk/internal/client/dashboard"
 )
 
@@ -362,9 +361,7 @@ func (r *PolicyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := d.DeletePolicy(ctx, state.ID.ValueString()); err != nil && !client.IsNotFound(err) {
-		resp.Diagnostics.AddError("Could not delete Tyk policy", err.Error())
-	}
+	deleteFailed(&resp.Diagnostics, d.DeletePolicy(ctx, state.ID.ValueString()), "Tyk policy")
 }
 
 func (r *PolicyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

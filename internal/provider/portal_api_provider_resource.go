@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -20,7 +19,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/tykdcr/terraform-provider-tyk/internal/client"
 	"github.com/tykdcr/terraform-provider-tyk/internal/client/portal"
 )
 
@@ -233,18 +231,13 @@ func (r *PortalAPIProviderResource) Delete(ctx context.Context, req resource.Del
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := p.DeleteAPIProvider(ctx, state.ID.ValueInt64()); err != nil && !client.IsNotFound(err) {
-		resp.Diagnostics.AddError("Could not delete Portal API provider", err.Error())
-	}
+	deleteFailed(&resp.Diagnostics, p.DeleteAPIProvider(ctx, state.ID.ValueInt64()), "Portal API provider")
 }
 
 func (r *PortalAPIProviderResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, err := strconv.ParseInt(req.ID, 10, 64)
-	if err != nil || id <= 0 {
-		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Expected the API provider's integer Portal id, got %q.", req.ID))
+	if !importIntID(ctx, req, resp, "API provider") {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	// Imported providers manage the secret through the stored attribute.
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("dashboard_secret"), "")...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("synchronize"), true)...)

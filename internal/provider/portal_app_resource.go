@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -18,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/tykdcr/terraform-provider-tyk/internal/client"
 	"github.com/tykdcr/terraform-provider-tyk/internal/client/portal"
 )
 
@@ -194,16 +192,11 @@ func (r *PortalAppResource) Delete(ctx context.Context, req resource.DeleteReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := p.DeleteApp(ctx, state.ID.ValueInt64()); err != nil && !client.IsNotFound(err) {
-		resp.Diagnostics.AddError("Could not delete Portal app", err.Error())
-	}
+	deleteFailed(&resp.Diagnostics, p.DeleteApp(ctx, state.ID.ValueInt64()), "Portal app")
 }
 
 func (r *PortalAppResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, err := strconv.ParseInt(req.ID, 10, 64)
-	if err != nil || id <= 0 {
-		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Expected the app's integer Portal id, got %q.", req.ID))
+	if !importIntID(ctx, req, resp, "app") {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 }

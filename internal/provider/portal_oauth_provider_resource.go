@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -179,18 +178,13 @@ func (r *PortalOAuthProviderResource) Delete(ctx context.Context, req resource.D
 				"(the Portal then detaches it and rejects their pending access requests).", state.ID.ValueInt64(), err))
 		return
 	}
-	if err != nil && !client.IsNotFound(err) {
-		resp.Diagnostics.AddError("Could not delete Portal OAuth2.0 provider", err.Error())
-	}
+	deleteFailed(&resp.Diagnostics, err, "Portal OAuth2.0 provider")
 }
 
 func (r *PortalOAuthProviderResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, err := strconv.ParseInt(req.ID, 10, 64)
-	if err != nil || id <= 0 {
-		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Expected the provider's integer Portal id, got %q.", req.ID))
+	if !importIntID(ctx, req, resp, "provider") {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("force_destroy"), false)...)
 }
 

@@ -360,9 +360,7 @@ func (r *PortalPlanResource) Delete(ctx context.Context, req resource.DeleteRequ
 	id := state.ID.ValueInt64()
 	defer r.data.scopes.record("plan", id, "", "", nil)
 	if state.PolicyID.IsNull() {
-		if err := p.DeletePlan(ctx, id); err != nil && !client.IsNotFound(err) {
-			resp.Diagnostics.AddError("Could not delete Portal plan", err.Error())
-		}
+		deleteFailed(&resp.Diagnostics, p.DeletePlan(ctx, id), "Portal plan")
 		return
 	}
 	cur, err := p.GetPlan(ctx, id)

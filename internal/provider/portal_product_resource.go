@@ -378,9 +378,7 @@ func (r *PortalProductResource) Delete(ctx context.Context, req resource.DeleteR
 	id := state.ID.ValueInt64()
 	defer r.data.scopes.record("product", id, "", "", nil)
 	if state.PolicyID.IsNull() {
-		if err := p.DeleteProduct(ctx, id); err != nil && !client.IsNotFound(err) {
-			resp.Diagnostics.AddError("Could not delete Portal API product", err.Error())
-		}
+		deleteFailed(&resp.Diagnostics, p.DeleteProduct(ctx, id), "Portal API product")
 		return
 	}
 	// Dashboard-first: the Dashboard owns the product; reset what was set.

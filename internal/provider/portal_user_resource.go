@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -17,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/tykdcr/terraform-provider-tyk/internal/client"
 	"github.com/tykdcr/terraform-provider-tyk/internal/client/portal"
 )
 
@@ -157,16 +154,11 @@ func (r *PortalUserResource) Delete(ctx context.Context, req resource.DeleteRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := p.DeleteUser(ctx, state.ID.ValueInt64(), false); err != nil && !client.IsNotFound(err) {
-		resp.Diagnostics.AddError("Could not delete Portal user", err.Error())
-	}
+	deleteFailed(&resp.Diagnostics, p.DeleteUser(ctx, state.ID.ValueInt64(), false), "Portal user")
 }
 
 func (r *PortalUserResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, err := strconv.ParseInt(req.ID, 10, 64)
-	if err != nil || id <= 0 {
-		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Expected the user's integer Portal id, got %q.", req.ID))
+	if !importIntID(ctx, req, resp, "user") {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -129,21 +130,14 @@ func (d *APIDefinition) SetScopeMapping(m map[string]string) {
 	if m == nil {
 		m = map[string]string{}
 	}
-	cp := make(map[string]string, len(m))
-	for k, v := range m {
-		cp[k] = v
-	}
-	d.JWTScopeToPolicyMapping = cp
+	d.JWTScopeToPolicyMapping = maps.Clone(m)
 	if d.Scopes == nil {
 		d.Scopes = &Scopes{}
 	}
 	if d.Scopes.JWT == nil {
 		d.Scopes.JWT = &ScopeClaim{}
 	}
-	d.Scopes.JWT.ScopeToPolicy = make(map[string]string, len(m))
-	for k, v := range m {
-		d.Scopes.JWT.ScopeToPolicy[k] = v
-	}
+	d.Scopes.JWT.ScopeToPolicy = maps.Clone(m)
 	if d.Scopes.JWT.ScopeClaimName == "" {
 		d.Scopes.JWT.ScopeClaimName = d.JWTScopeClaimName
 	}
@@ -169,12 +163,13 @@ func (d *APIDefinition) ScopeClaimName() string {
 	return d.JWTScopeClaimName
 }
 
+// copyMap is maps.Clone that never returns nil (the Dashboard answers {}
+// for an empty mapping, never null).
 func copyMap(m map[string]string) map[string]string {
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[k] = v
+	if m == nil {
+		return map[string]string{}
 	}
-	return out
+	return maps.Clone(m)
 }
 
 // NewAPIID returns a random public API id in Tyk's format (32 hex).

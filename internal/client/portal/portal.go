@@ -243,9 +243,7 @@ func (p *Client) putWhole(ctx context.Context, path string, in any, readOnly []s
 	if err := json.Unmarshal(b, &overlay); err != nil {
 		return err
 	}
-	for k, v := range overlay {
-		current[k] = v
-	}
+	maps.Copy(current, overlay)
 	for _, k := range readOnly {
 		delete(current, k)
 	}

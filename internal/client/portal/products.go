@@ -6,8 +6,9 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/tykdcr/terraform-provider-tyk/internal/client"
 	"strconv"
+
+	"github.com/tykdcr/terraform-provider-tyk/internal/client"
 )
 
 // Product is an API product. On GET, Catalogues are names; on writes, ids.
