@@ -50,15 +50,6 @@ func stringMapValues(m map[string]string) map[string]attr.Value {
 	return out
 }
 
-func cutColon(s string) (before, after string, found bool) {
-	for i := 0; i < len(s); i++ {
-		if s[i] == ':' {
-			return s[:i], s[i+1:], true
-		}
-	}
-	return s, "", false
-}
-
 func stringValues(items []string) []attr.Value {
 	out := make([]attr.Value, 0, len(items))
 	for _, s := range items {

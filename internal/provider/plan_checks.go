@@ -55,48 +55,57 @@ func checkPolicyShape(ctx context.Context, d *dashboard.Client, policyID types.S
 	}
 }
 
+// offering is what the plan-time checks need of a product or plan: its
+// kind, its planned and prior values.
+type offering struct {
+	kind                string // "product" or "plan"
+	creating            bool   // planned without prior state
+	providerID          types.Int64
+	policyID, name      types.String
+	scopes, priorScopes types.Set
+	priorID             types.Int64
+}
+
 // offeringPlanChecks are the plan-time checks products and plans share: on
 // create, the API provider exists and a Dashboard-first policy has the
 // shape the Portal imports; when scopes change, no other product or plan
 // uses them.
-func offeringPlanChecks(ctx context.Context, data *providerData, kind string, creating bool,
-	providerID types.Int64, policyID, name types.String, scopes, priorScopes types.Set, priorID types.Int64,
-) diag.Diagnostics {
+func offeringPlanChecks(ctx context.Context, data *providerData, o offering) diag.Diagnostics {
 	var diags diag.Diagnostics
-	if creating {
-		if known64(providerID) {
-			mustExist(&diags, path.Root("provider_id"), "API provider", providerID.ValueInt64(), func() error {
-				_, err := data.portal.GetAPIProvider(ctx, providerID.ValueInt64())
+	if o.creating {
+		if known64(o.providerID) {
+			mustExist(&diags, path.Root("provider_id"), "API provider", o.providerID.ValueInt64(), func() error {
+				_, err := data.portal.GetAPIProvider(ctx, o.providerID.ValueInt64())
 				return err
 			})
 		}
-		checkPolicyShape(ctx, data.dashboard, policyID, kind == "product", &diags)
+		checkPolicyShape(ctx, data.dashboard, o.policyID, o.kind == "product", &diags)
 	}
-	if diags.HasError() || scopes.IsUnknown() {
+	if diags.HasError() || o.scopes.IsUnknown() {
 		return diags
 	}
-	want := setStrings(ctx, scopes, &diags)
-	key := replaceKey(kind, providerID, policyID, name, want)
+	want := setStrings(ctx, o.scopes, &diags)
+	key := replaceKey(o.kind, o.providerID, o.policyID, o.name, want)
 	self := int64(-1)
-	if known64(priorID) {
-		self = priorID.ValueInt64()
+	if known64(o.priorID) {
+		self = o.priorID.ValueInt64()
 		data.scopes.noteReplaceable(key, self)
 	} else if id, ok := data.scopes.replaced(key); ok {
 		// Terraform replaces this object: its old scopes are its own.
 		self = id
 	}
-	if !creating && scopes.Equal(priorScopes) {
+	if !o.creating && o.scopes.Equal(o.priorScopes) {
 		return diags
 	}
-	me := scopeSelf{kind: kind, id: self}
-	if knownStr(policyID) {
-		me.policy = policyID.ValueString()
-	} else if self < 0 && policyID.IsNull() && knownStr(name) {
+	me := scopeSelf{kind: o.kind, id: self}
+	if knownStr(o.policyID) {
+		me.policy = o.policyID.ValueString()
+	} else if self < 0 && o.policyID.IsNull() && knownStr(o.name) {
 		// Planned without prior state: a new object, or a tainted one
 		// being replaced. A Portal-first object of the same name is taken
 		// for the latter here; if it is not, Create's check, run after
 		// Terraform destroyed the tainted object, reports the clash.
-		me.name = name.ValueString()
+		me.name = o.name.ValueString()
 	}
 	// Without prior state and without a known policy or name, an existing
 	// owner of the scope may be this very object being replaced (its
@@ -105,14 +114,14 @@ func offeringPlanChecks(ctx context.Context, data *providerData, kind string, cr
 		diags.Append(checkScopesFree(ctx, data, want, me, path.Root("scopes"))...)
 	}
 	// Other products and plans of the same plan taking the same scope.
-	c := plannedClaim{kind: kind}
+	c := plannedClaim{kind: o.kind}
 	switch {
 	case self >= 0:
-		c.key, c.label = fmt.Sprint(self), fmt.Sprintf("%s %d", kind, self)
-	case knownStr(policyID):
-		c.key, c.label = "policy:"+policyID.ValueString(), fmt.Sprintf("the %s of policy %s", kind, policyID.ValueString())
-	case knownStr(name):
-		c.key, c.label = "name:"+name.ValueString(), fmt.Sprintf("%s %q", kind, name.ValueString())
+		c.key, c.label = fmt.Sprint(self), fmt.Sprintf("%s %d", o.kind, self)
+	case knownStr(o.policyID):
+		c.key, c.label = "policy:"+o.policyID.ValueString(), fmt.Sprintf("the %s of policy %s", o.kind, o.policyID.ValueString())
+	case knownStr(o.name):
+		c.key, c.label = "name:"+o.name.ValueString(), fmt.Sprintf("%s %q", o.kind, o.name.ValueString())
 	default:
 		return diags
 	}

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -25,7 +24,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/tykdcr/terraform-provider-tyk/internal/client"
 	"github.com/tykdcr/terraform-provider-tyk/internal/client/portal"
 )
 
@@ -41,7 +39,7 @@ type PortalPlanResource struct{ resourceBase }
 // NewPortalPlanResource returns tyk_portal_plan.
 func NewPortalPlanResource() resource.Resource { return &PortalPlanResource{} }
 
-type planModel struct {
+type portalPlanModel struct {
 	ID               types.Int64   `tfsdk:"id"`
 	ProviderID       types.Int64   `tfsdk:"provider_id"`
 	PolicyID         types.String  `tfsdk:"policy_id"`
@@ -154,7 +152,7 @@ func (r *PortalPlanResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if req.Plan.Raw.IsNull() || r.data == nil || r.data.portal == nil {
 		return
 	}
-	var plan, state planModel
+	var plan, state portalPlanModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if !req.State.Raw.IsNull() {
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -162,8 +160,10 @@ func (r *PortalPlanResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(offeringPlanChecks(ctx, r.data, "plan", req.State.Raw.IsNull(),
-		plan.ProviderID, plan.PolicyID, plan.Name, plan.Scopes, state.Scopes, state.ID)...)
+	resp.Diagnostics.Append(offeringPlanChecks(ctx, r.data, offering{
+		kind: "plan", creating: req.State.Raw.IsNull(), providerID: plan.ProviderID, policyID: plan.PolicyID, name: plan.Name,
+		scopes: plan.Scopes, priorScopes: state.Scopes, priorID: state.ID,
+	})...)
 	// Dashboard-first: the name and limits are the policy's, and the
 	// policy may change in this same apply; an update reads them afresh.
 	if !req.State.Raw.IsNull() && !plan.PolicyID.IsNull() && !req.Plan.Raw.Equal(req.State.Raw) {
@@ -189,7 +189,7 @@ func optInt(v types.Int64) *int64 {
 	return &i
 }
 
-func (m *planModel) input(ctx context.Context, cur *portal.Plan, diags *diag.Diagnostics) portal.PlanInput {
+func (m *portalPlanModel) input(ctx context.Context, cur *portal.Plan, diags *diag.Diagnostics) portal.PlanInput {
 	meta := map[string]string{}
 	diags.Append(m.MetaData.ElementsAs(ctx, &meta, false)...)
 	in := portal.PlanInput{
@@ -215,7 +215,7 @@ func (m *planModel) input(ctx context.Context, cur *portal.Plan, diags *diag.Dia
 	return in
 }
 
-func (r *PortalPlanResource) fromAPI(ctx context.Context, p *portal.Client, m *planModel, pl *portal.Plan, diags *diag.Diagnostics) {
+func (r *PortalPlanResource) fromAPI(ctx context.Context, p *portal.Client, m *portalPlanModel, pl *portal.Plan, diags *diag.Diagnostics) {
 	m.ID = types.Int64Value(pl.ID)
 	m.Name = types.StringValue(pl.Name)
 	m.DisplayName = types.StringValue(pl.DisplayName)
@@ -253,30 +253,8 @@ func (r *PortalPlanResource) fromAPI(ctx context.Context, p *portal.Client, m *p
 	diags.Append(d...)
 }
 
-func adoptPlan(ctx context.Context, p *portal.Client, providerID int64, policyID string) (*portal.Plan, error) {
-	if err := p.SynchronizeAPIProvider(ctx, providerID); err != nil {
-		return nil, fmt.Errorf("synchronizing API provider %d: %w", providerID, err)
-	}
-	all, err := p.ListPlans(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, pl := range all {
-		if pl.ReferenceID == policyID {
-			return p.GetPlan(ctx, pl.ID)
-		}
-		if pl.ReferenceID == "" { // summaries lack ReferenceID: read the plan
-			if full, err := p.GetPlan(ctx, pl.ID); err == nil && full.ReferenceID == policyID {
-				return full, nil
-			}
-		}
-	}
-	return nil, fmt.Errorf("after synchronizing API provider %d the Portal has no plan for policy %s. The policy must be partitioned "+
-		"with rate_limit and/or quota and without acl, and carry one of the provider's policy_tags", providerID, policyID)
-}
-
 func (r *PortalPlanResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan planModel
+	var plan portalPlanModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	p := r.portalClient(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -289,7 +267,7 @@ func (r *PortalPlanResource) Create(ctx context.Context, req resource.CreateRequ
 	var pl *portal.Plan
 	var err error
 	if !plan.PolicyID.IsNull() {
-		cur, aerr := adoptPlan(ctx, p, plan.ProviderID.ValueInt64(), plan.PolicyID.ValueString())
+		cur, aerr := p.ImportedPlan(ctx, plan.ProviderID.ValueInt64(), plan.PolicyID.ValueString())
 		if aerr != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("policy_id"), "Plan not imported", aerr.Error())
 			return
@@ -308,7 +286,7 @@ func (r *PortalPlanResource) Create(ctx context.Context, req resource.CreateRequ
 }
 
 func (r *PortalPlanResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state planModel
+	var state portalPlanModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	p := r.portalClient(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -323,7 +301,7 @@ func (r *PortalPlanResource) Read(ctx context.Context, req resource.ReadRequest,
 }
 
 func (r *PortalPlanResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state planModel
+	var plan, state portalPlanModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	p := r.portalClient(&resp.Diagnostics)
@@ -351,7 +329,7 @@ func (r *PortalPlanResource) Update(ctx context.Context, req resource.UpdateRequ
 }
 
 func (r *PortalPlanResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state planModel
+	var state portalPlanModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	p := r.portalClient(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -359,46 +337,32 @@ func (r *PortalPlanResource) Delete(ctx context.Context, req resource.DeleteRequ
 	}
 	id := state.ID.ValueInt64()
 	defer r.data.scopes.record("plan", id, "", "", nil)
-	if state.PolicyID.IsNull() {
-		deleteFailed(&resp.Diagnostics, p.DeletePlan(ctx, id), "Portal plan")
-		return
-	}
-	cur, err := p.GetPlan(ctx, id)
-	if client.IsNotFound(err) {
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Could not read Portal plan", err.Error())
-		return
-	}
-	reset := planModel{ProviderID: state.ProviderID, PolicyID: state.PolicyID, DisplayName: types.StringValue(""), Description: types.StringValue(""),
-		Scopes: emptyStringSet(), AutoApprove: types.BoolValue(false), CatalogueIDs: emptyInt64Set(),
-		MetaData: types.MapValueMust(types.StringType, map[string]attr.Value{})}
-	if _, err := p.UpdatePlan(ctx, id, reset.input(ctx, cur, &resp.Diagnostics)); err != nil && !client.IsNotFound(err) {
-		resp.Diagnostics.AddError("Could not reset Portal plan", err.Error())
-	}
+	deleteOffering(&resp.Diagnostics, "Portal plan", !state.PolicyID.IsNull(),
+		func() error { return p.DeletePlan(ctx, id) },
+		func() error {
+			cur, err := p.GetPlan(ctx, id)
+			if err != nil {
+				return err
+			}
+			reset := portalPlanModel{ProviderID: state.ProviderID, PolicyID: state.PolicyID, DisplayName: types.StringValue(""), Description: types.StringValue(""),
+				Scopes: emptyStringSet(), AutoApprove: types.BoolValue(false), CatalogueIDs: emptyInt64Set(),
+				MetaData: types.MapValueMust(types.StringType, map[string]attr.Value{})}
+			_, err = p.UpdatePlan(ctx, id, reset.input(ctx, cur, &resp.Diagnostics))
+			return err
+		})
 }
 
 // ImportState takes `<plan_id>` or `<plan_id>:<policy_id>` (Dashboard-first).
 func (r *PortalPlanResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	idPart, policy, dashboardFirst := cutColon(req.ID)
-	id, err := strconv.ParseInt(idPart, 10, 64)
-	if err != nil || id <= 0 {
-		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Expected `<plan_id>` (Portal-first) or `<plan_id>:<policy_id>` (Dashboard-first), got %q.", req.ID))
-		return
-	}
 	p := r.portalClient(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	pl, err := p.GetPlan(ctx, id)
-	if err != nil {
-		resp.Diagnostics.AddError("Could not read Portal plan", err.Error())
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("provider_id"), pl.ProviderID)...)
-	if dashboardFirst {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("policy_id"), policy)...)
-	}
+	importOffering(ctx, req, resp, "plan", func(ctx context.Context, id int64) (int64, error) {
+		pl, err := p.GetPlan(ctx, id)
+		if err != nil {
+			return 0, err
+		}
+		return pl.ProviderID, nil
+	})
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -155,8 +154,10 @@ func (r *PortalProductResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(offeringPlanChecks(ctx, r.data, "product", req.State.Raw.IsNull(),
-		plan.ProviderID, plan.PolicyID, plan.Name, plan.Scopes, state.Scopes, state.ID)...)
+	resp.Diagnostics.Append(offeringPlanChecks(ctx, r.data, offering{
+		kind: "product", creating: req.State.Raw.IsNull(), providerID: plan.ProviderID, policyID: plan.PolicyID, name: plan.Name,
+		scopes: plan.Scopes, priorScopes: state.Scopes, priorID: state.ID,
+	})...)
 	// Dashboard-first: the name and APIs are the policy's, and the policy
 	// may change in this same apply; an update reads them afresh.
 	if !req.State.Raw.IsNull() && !plan.PolicyID.IsNull() && !req.Plan.Raw.Equal(req.State.Raw) {
@@ -248,25 +249,9 @@ func syncClientTypes(ctx context.Context, p *portal.Client, productID int64, wan
 	return nil
 }
 
-// adopt finds, after a synchronization, the product the Portal imported
-// from the Dashboard policy.
-func adoptProduct(ctx context.Context, p *portal.Client, providerID int64, policyID string) (*portal.Product, error) {
-	if err := p.SynchronizeAPIProvider(ctx, providerID); err != nil {
-		return nil, fmt.Errorf("synchronizing API provider %d: %w", providerID, err)
-	}
-	all, err := p.ListProducts(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, pr := range all {
-		if pr.ReferenceID == policyID {
-			return p.GetProduct(ctx, pr.ID)
-		}
-	}
-	return nil, fmt.Errorf("after synchronizing API provider %d the Portal has no product for policy %s. The policy must be partitioned "+
-		"with only the ACL partition (partitions = { acl = true }) and carry one of the provider's policy_tags", providerID, policyID)
-}
-
+// Create creates a Portal-first product, or adopts (after a synchronization)
+// the product the Portal imported from the Dashboard policy, and sets its
+// Portal settings.
 func (r *PortalProductResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan productModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -281,7 +266,7 @@ func (r *PortalProductResource) Create(ctx context.Context, req resource.CreateR
 	var pr *portal.Product
 	var err error
 	if !plan.PolicyID.IsNull() {
-		cur, aerr := adoptProduct(ctx, p, plan.ProviderID.ValueInt64(), plan.PolicyID.ValueString())
+		cur, aerr := p.ImportedProduct(ctx, plan.ProviderID.ValueInt64(), plan.PolicyID.ValueString())
 		if aerr != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("policy_id"), "Product not imported", aerr.Error())
 			return
@@ -377,51 +362,35 @@ func (r *PortalProductResource) Delete(ctx context.Context, req resource.DeleteR
 	}
 	id := state.ID.ValueInt64()
 	defer r.data.scopes.record("product", id, "", "", nil)
-	if state.PolicyID.IsNull() {
-		deleteFailed(&resp.Diagnostics, p.DeleteProduct(ctx, id), "Portal API product")
-		return
-	}
-	// Dashboard-first: the Dashboard owns the product; reset what was set.
-	cur, err := p.GetProduct(ctx, id)
-	if client.IsNotFound(err) {
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Could not read Portal API product", err.Error())
-		return
-	}
-	if err := syncClientTypes(ctx, p, id, nil); err != nil {
-		resp.Diagnostics.AddError("Could not detach client types", err.Error())
-		return
-	}
-	reset := productModel{ProviderID: state.ProviderID, PolicyID: state.PolicyID, DisplayName: types.StringValue(""), Description: types.StringValue(""),
-		DCREnabled: types.BoolValue(false), Scopes: emptyStringSet(), CatalogueIDs: emptyInt64Set()}
-	if _, err := p.UpdateProduct(ctx, id, reset.input(ctx, cur, &resp.Diagnostics)); err != nil && !client.IsNotFound(err) {
-		resp.Diagnostics.AddError("Could not reset Portal API product", err.Error())
-	}
+	deleteOffering(&resp.Diagnostics, "Portal API product", !state.PolicyID.IsNull(),
+		func() error { return p.DeleteProduct(ctx, id) },
+		func() error {
+			cur, err := p.GetProduct(ctx, id)
+			if err != nil {
+				return err
+			}
+			if err := syncClientTypes(ctx, p, id, nil); err != nil {
+				return fmt.Errorf("detaching client types: %w", err)
+			}
+			reset := productModel{ProviderID: state.ProviderID, PolicyID: state.PolicyID, DisplayName: types.StringValue(""), Description: types.StringValue(""),
+				DCREnabled: types.BoolValue(false), Scopes: emptyStringSet(), CatalogueIDs: emptyInt64Set()}
+			_, err = p.UpdateProduct(ctx, id, reset.input(ctx, cur, &resp.Diagnostics))
+			return err
+		})
 }
 
 // ImportState takes the product id (Portal-first) or `<id>:<policy_id>`
 // (Dashboard-first: the resource will only reset the product on destroy).
 func (r *PortalProductResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	idPart, policy, dashboardFirst := cutColon(req.ID)
-	id, err := strconv.ParseInt(idPart, 10, 64)
-	if err != nil || id <= 0 {
-		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Expected `<product_id>` (Portal-first) or `<product_id>:<policy_id>` (Dashboard-first), got %q.", req.ID))
-		return
-	}
 	p := r.portalClient(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	pr, err := p.GetProduct(ctx, id)
-	if err != nil {
-		resp.Diagnostics.AddError("Could not read Portal API product", err.Error())
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("provider_id"), pr.ProviderID)...)
-	if dashboardFirst {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("policy_id"), policy)...)
-	}
+	importOffering(ctx, req, resp, "product", func(ctx context.Context, id int64) (int64, error) {
+		pr, err := p.GetProduct(ctx, id)
+		if err != nil {
+			return 0, err
+		}
+		return pr.ProviderID, nil
+	})
 }
