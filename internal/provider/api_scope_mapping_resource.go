@@ -130,7 +130,7 @@ func (r *APIScopeMappingResource) ModifyPlan(ctx context.Context, req resource.M
 		}
 		pol, err := d.GetPolicy(ctx, policyID)
 		switch {
-		case client.IsNotFound(err) || client.StatusCode(err) == 400:
+		case client.IsNotFound(err):
 			resp.Diagnostics.AddAttributeError(path.Root("scope_to_policy").AtMapKey(scope), "Policy not found",
 				fmt.Sprintf("Policy %s does not exist in the Dashboard. Use a tyk_policy's id.", policyID))
 		case err == nil && !policyGrants(pol, w.APIDefinition.APIID):

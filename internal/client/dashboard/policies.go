@@ -3,6 +3,7 @@ package dashboard
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -141,9 +142,16 @@ func (d *Client) CreatePolicy(ctx context.Context, p *Policy) (string, error) {
 }
 
 // GetPolicy reads a policy by database id.
+//
+// A malformed id (400 "Invalid policy ID." in the Dashboard's OpenAPI spec)
+// names no policy: it is reported as not found, like an unknown one (404).
 func (d *Client) GetPolicy(ctx context.Context, id string) (*Policy, error) {
 	var p Policy
 	if err := d.do(ctx, http.MethodGet, "/api/portal/policies/"+url.PathEscape(id), nil, &p); err != nil {
+		var apiErr *client.APIError
+		if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest {
+			apiErr.StatusCode = http.StatusNotFound
+		}
 		return nil, err
 	}
 	if p.MID == "" {

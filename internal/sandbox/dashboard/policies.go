@@ -57,6 +57,9 @@ func (s *server) createPolicy(w http.ResponseWriter, r *http.Request) {
 	okBody(w, id)
 }
 
+// getPolicy: 400 "Invalid policy ID." for an id that is not an ObjectId,
+// 404 "Could not retrieve portal object." for an unknown one (the examples
+// of GET /api/portal/policies/{id} in the Dashboard's OpenAPI spec).
 func (s *server) getPolicy(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	if !isObjectID(id) {
