@@ -2,8 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"sort"
@@ -23,7 +21,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/tykdcr/terraform-provider-tyk/internal/client"
 	"github.com/tykdcr/terraform-provider-tyk/internal/client/dashboard"
 )
 
@@ -185,13 +182,7 @@ func (r *APIResource) Create(ctx context.Context, req resource.CreateRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	def := &dashboard.APIDefinition{APIID: plan.APIID.ValueString()}
-	def.Extra = client.Extra{
-		"use_standard_auth": json.RawMessage("false"),
-		"use_openid":        json.RawMessage("false"),
-		"version_data":      json.RawMessage(`{"not_versioned":true,"default_version":"Default","versions":{"Default":{"name":"Default","use_extended_paths":true}}}`),
-	}
-	def.SetScopeMapping(map[string]string{})
+	def := dashboard.NewClassicAPI(plan.APIID.ValueString())
 	resp.Diagnostics.Append(plan.toAPI(ctx, def)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -283,7 +274,7 @@ func (m *apiModel) toAPI(ctx context.Context, def *dashboard.APIDefinition) diag
 	def.JWTSigningMethod = j.SigningMethod.ValueString()
 	switch {
 	case !j.JWKSURL.IsNull():
-		def.JWTSource = base64.StdEncoding.EncodeToString([]byte(j.JWKSURL.ValueString()))
+		def.SetJWKSURL(j.JWKSURL.ValueString())
 	case !j.Source.IsNull():
 		def.JWTSource = j.Source.ValueString()
 	}
@@ -297,22 +288,6 @@ func (m *apiModel) toAPI(ctx context.Context, def *dashboard.APIDefinition) diag
 	}
 	def.SetScopeClaimName(j.ScopeClaimName.ValueString())
 	return diags
-}
-
-// decodeJWKSURL returns the URL a jwt_source holds, if it holds one.
-func decodeJWKSURL(src string) (string, bool) {
-	if strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://") {
-		return src, true
-	}
-	b, err := base64.StdEncoding.DecodeString(src)
-	if err != nil {
-		return "", false
-	}
-	s := string(b)
-	if strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://") {
-		return s, true
-	}
-	return "", false
 }
 
 func (m *apiModel) fromAPI(ctx context.Context, def *dashboard.APIDefinition) diag.Diagnostics {
@@ -346,7 +321,7 @@ func (m *apiModel) fromAPI(ctx context.Context, def *dashboard.APIDefinition) di
 	}
 	policies, d := types.SetValueFrom(ctx, types.StringType, nonNil(def.JWTDefaultPolicies))
 	diags.Append(d...)
-	jwksURL, isURL := decodeJWKSURL(def.JWTSource)
+	jwksURL, isURL := def.JWKSURL()
 	if importing {
 		// Import, or JWT switched on outside Terraform: show what is there.
 		if isURL {

@@ -124,8 +124,8 @@ func TestAPIJWTManagedAndImported(t *testing.T) {
 		t.Errorf("import: default policies %v, jwks_url %v", j.DefaultPolicyIDs, j.JWKSURL)
 	}
 	for src, want := range map[string]string{"https://x/j": "https://x/j", base64.StdEncoding.EncodeToString([]byte("http://y/j")): "http://y/j", "c2VjcmV0": ""} {
-		if got, _ := decodeJWKSURL(src); got != want {
-			t.Errorf("decodeJWKSURL(%q) = %q, want %q", src, got, want)
+		if got, _ := (&dashboard.APIDefinition{JWTSource: src}).JWKSURL(); got != want {
+			t.Errorf("JWKSURL of %q = %q, want %q", src, got, want)
 		}
 	}
 }

@@ -386,9 +386,7 @@ func (r *PolicyResource) refresh(ctx context.Context, d *dashboard.Client, m *po
 func (m *policyModel) toAPI(ctx context.Context, p *dashboard.Policy) diag.Diagnostics {
 	var diags diag.Diagnostics
 	p.Name = m.Name.ValueString()
-	p.State = m.State.ValueString()
-	p.Active = p.State == "active"
-	p.IsInactive = p.State == "deny"
+	p.SetStatus(m.State.ValueString())
 	p.Rate, p.Per = m.Rate.ValueFloat64(), m.Per.ValueFloat64()
 	p.QuotaMax, p.QuotaRenewalRate = m.QuotaMax.ValueInt64(), m.QuotaRenewalRate.ValueInt64()
 	p.ThrottleInterval, p.ThrottleRetryLimit = m.ThrottleInterval.ValueFloat64(), int(m.ThrottleRetryLimit.ValueInt64())
@@ -441,16 +439,7 @@ func (m *policyModel) fromAPI(ctx context.Context, p *dashboard.Policy) diag.Dia
 	var diags diag.Diagnostics
 	m.ID = types.StringValue(p.MID)
 	m.Name = types.StringValue(p.Name)
-	// The status is read from active/is_inactive: `state` is sent for the
-	// Dashboard UI but is not in the Policy schema the Dashboard answers with.
-	switch {
-	case p.IsInactive:
-		m.State = types.StringValue("deny")
-	case p.Active:
-		m.State = types.StringValue("active")
-	default:
-		m.State = types.StringValue("draft")
-	}
+	m.State = types.StringValue(p.Status())
 	m.Rate, m.Per = types.Float64Value(p.Rate), types.Float64Value(p.Per)
 	m.QuotaMax, m.QuotaRenewalRate = types.Int64Value(p.QuotaMax), types.Int64Value(p.QuotaRenewalRate)
 	m.ThrottleInterval, m.ThrottleRetryLimit = types.Float64Value(p.ThrottleInterval), types.Int64Value(int64(p.ThrottleRetryLimit))

@@ -3,6 +3,7 @@ package dashboard
 import (
 	"context"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/tykdcr/terraform-provider-tyk/internal/client"
 )
@@ -122,6 +124,43 @@ func (d *APIDefinition) ScopeMapping() map[string]string {
 		return d.Scopes.JWT.ScopeToPolicy
 	}
 	return d.JWTScopeToPolicyMapping
+}
+
+// NewClassicAPI is a Tyk Classic API definition with the defaults the
+// Dashboard UI gives a new API: unversioned ("Default" version with
+// extended paths), no standard auth or OpenID, and an empty scope mapping.
+func NewClassicAPI(apiID string) *APIDefinition {
+	def := &APIDefinition{APIID: apiID}
+	def.Extra = client.Extra{
+		"use_standard_auth": json.RawMessage("false"),
+		"use_openid":        json.RawMessage("false"),
+		"version_data":      json.RawMessage(`{"not_versioned":true,"default_version":"Default","versions":{"Default":{"name":"Default","use_extended_paths":true}}}`),
+	}
+	def.SetScopeMapping(map[string]string{})
+	return def
+}
+
+// SetJWKSURL makes the JWT source a JWKS URL, which Tyk stores
+// base64-encoded in jwt_source.
+func (d *APIDefinition) SetJWKSURL(u string) {
+	d.JWTSource = base64.StdEncoding.EncodeToString([]byte(u))
+}
+
+// JWKSURL returns the URL the JWT source holds (base64-encoded, or plain
+// as older definitions have it), if it holds one rather than a key.
+func (d *APIDefinition) JWKSURL() (string, bool) {
+	src := d.JWTSource
+	if strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://") {
+		return src, true
+	}
+	b, err := base64.StdEncoding.DecodeString(src)
+	if err != nil {
+		return "", false
+	}
+	if s := string(b); strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://") {
+		return s, true
+	}
+	return "", false
 }
 
 // SetScopeMapping writes m to both the `scopes.jwt` form and the deprecated

@@ -141,6 +141,26 @@ func (d *Client) CreatePolicy(ctx context.Context, p *Policy) (string, error) {
 	})
 }
 
+// Status is the policy's state as the Dashboard UI names it, from the
+// fields its API answers with (`state` is sent for the UI but is not in the
+// Policy schema): deny (is_inactive), active, or draft.
+func (p *Policy) Status() string {
+	switch {
+	case p.IsInactive:
+		return "deny"
+	case p.Active:
+		return "active"
+	}
+	return "draft"
+}
+
+// SetStatus sets the state and the fields the Gateway reads for it.
+func (p *Policy) SetStatus(state string) {
+	p.State = state
+	p.Active = state == "active"
+	p.IsInactive = state == "deny"
+}
+
 // GetPolicy reads a policy by database id.
 //
 // A malformed id (400 "Invalid policy ID." in the Dashboard's OpenAPI spec)
