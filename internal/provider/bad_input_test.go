@@ -1,6 +1,7 @@
 package provider_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -182,6 +183,6 @@ func TestAccBadInput(t *testing.T) {
 }
 
 func mustJSON(v any) string {
-	b, _ := jsonMarshal(v)
+	b, _ := json.Marshal(v)
 	return string(b)
 }

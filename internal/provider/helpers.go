@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -115,4 +116,27 @@ func importIntID(ctx context.Context, req resource.ImportStateRequest, resp *res
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	return !resp.Diagnostics.HasError()
+}
+
+// byName finds the item named name in a list (exact match). When there is
+// none it reports, on diags, what exists, so that a typo is easy to see.
+func byName[T any](items []T, name, kind string, nameOf func(T) string, diags *diag.Diagnostics) (T, bool) {
+	names := make([]string, 0, len(items))
+	for _, it := range items {
+		if nameOf(it) == name {
+			return it, true
+		}
+		names = append(names, strconv.Quote(nameOf(it)))
+	}
+	existing := "none"
+	if len(names) > 0 {
+		sort.Strings(names)
+		if len(names) > 20 {
+			names = append(names[:20], fmt.Sprintf("… (%d more)", len(names)-20))
+		}
+		existing = strings.Join(names, ", ")
+	}
+	diags.AddError(kind+" not found", fmt.Sprintf("No %s is named %q. Existing: %s.", strings.ToLower(kind[:1])+kind[1:], name, existing))
+	var zero T
+	return zero, false
 }

@@ -1,7 +1,9 @@
 package provider_test
 
 import (
+	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -260,5 +262,68 @@ func TestAccDCR_outOfBandDeletion(t *testing.T) {
 			func(s *terraform.State) error { return checkNoHydraClients(h, &clients)(s) },
 		),
 		Steps: steps,
+	})
+}
+
+// An object that breaks the provider's plan-time rules (created outside
+// Terraform) can still be adopted and destroyed: the combination checks run
+// when a change is planned, not when the configuration matches what exists
+// (and `terraform destroy` plans no change to it).
+func TestAccInvalidExistingObjectDoesNotBlockDestroy(t *testing.T) {
+	sb := acctest.Sandbox(t)
+	tg := acctest.DefaultTarget(t)
+	name := acctest.Name("accinvdestroy")
+	prov, err := acctest.Seed(sb, "portal", "POST", "/oauth-providers", `{"Name":"`+name+`","Type":"Other","WellKnownURL":"http://127.0.0.1:4444/.well-known/openid-configuration"}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct, err := acctest.Seed(sb, "portal", "POST", fmt.Sprintf("/oauth-providers/%v/client-types", prov["ID"]),
+		`{"Name":"`+name+`","ResponseTypes":"code","GrantType":"client_credentials","TokenEndpointAuthMethod":"client_secret_basic"}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := fmt.Sprintf(`
+import {
+  to = tyk_portal_oauth_provider.idp
+  id = "%[2]v"
+}
+
+import {
+  to = tyk_portal_client_type.ct
+  id = "%[2]v/%[3]v"
+}
+
+resource "tyk_portal_oauth_provider" "idp" {
+  name           = %[1]q
+  type           = "Other"
+  well_known_url = "http://127.0.0.1:4444/.well-known/openid-configuration"
+}
+
+resource "tyk_portal_client_type" "ct" {
+  oauth_provider_id          = tyk_portal_oauth_provider.idp.id
+  name                       = %[1]q
+  response_types             = ["code"]
+  grant_types                = ["client_credentials"]
+  token_endpoint_auth_method = "client_secret_basic"
+}
+`, name, prov["ID"], ct["ID"])
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if _, err := tg.Portal.GetOAuthProvider(context.Background(), mustInt(fmt.Sprint(prov["ID"]))); err == nil {
+				return fmt.Errorf("OAuth provider %v still exists", prov["ID"])
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				// A change to another invalid value is refused at plan time.
+				Config:      strings.Replace(cfg, `response_types             = ["code"]`, `response_types             = ["code", "id_token"]`, 1),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`Response type code needs the authorization_code grant`),
+			},
+		},
 	})
 }

@@ -230,6 +230,15 @@ resource "tyk_portal_plan" "free" {
   scopes        = [%[3]q]
   catalogue_ids = [1]
 }
+
+data "tyk_portal_product" "payments" {
+  name = tyk_portal_product.payments.name
+}
+
+data "tyk_portal_plan" "free" {
+  name       = tyk_portal_plan.free.name
+  depends_on = [tyk_portal_plan.free]
+}
 `, name, scope, planScope, rate)
 	}
 	resource.ParallelTest(t, resource.TestCase{
@@ -248,7 +257,23 @@ resource "tyk_portal_plan" "free" {
 				Check: resource.ComposeTestCheckFunc(
 					resource.TestCheckResourceAttrPair("tyk_portal_product.payments", "reference_id", "tyk_policy.product", "id"),
 					resource.TestCheckResourceAttrPair("tyk_portal_plan.free", "reference_id", "tyk_policy.plan", "id"),
+					// The data sources find the same objects by name.
+					resource.TestCheckResourceAttrPair("data.tyk_portal_product.payments", "id", "tyk_portal_product.payments", "id"),
+					resource.TestCheckResourceAttrPair("data.tyk_portal_product.payments", "reference_id", "tyk_policy.product", "id"),
+					resource.TestCheckResourceAttr("data.tyk_portal_product.payments", "dcr_enabled", "true"),
+					resource.TestCheckResourceAttr("data.tyk_portal_product.payments", "scopes.0", name+"_product"),
+					resource.TestCheckResourceAttrPair("data.tyk_portal_plan.free", "id", "tyk_portal_plan.free", "id"),
+					resource.TestCheckResourceAttr("data.tyk_portal_plan.free", "scopes.0", name+"_plan"),
 				),
+			},
+			{
+				// A name that does not exist: an error listing what does.
+				Config: cfg(name+"_product", name+"_plan", 5) + `
+data "tyk_portal_plan" "typo" {
+  name = "no-such-plan"
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Portal plan not found.*No portal plan is named\s+"no-such-plan"\.\s+Existing:\s+"`),
 			},
 			{
 				Config: cfg(name+"_product2", name+"_plan", 5),
@@ -289,32 +314,4 @@ resource "tyk_portal_plan" "free" {
 			},
 		},
 	})
-}
-
-func TestAccPortalProduct_invalid(t *testing.T) {
-	sb := acctest.Sandbox(t)
-	cases := map[string]struct{ body, err string }{
-		"scope with space":    {`name = "x"` + "\n" + `scopes = ["a b"]`, `single OAuth scope`},
-		"scope with comma":    {`name = "x"` + "\n" + `scopes = ["a,b"]`, `single OAuth scope`},
-		"name and policy":     {`name = "x"` + "\n" + `policy_id = "0123456789abcdef01234567"`, `Invalid Attribute Combination`},
-		"neither":             {`dcr_enabled = true`, `Invalid Attribute Combination`},
-		"policy with api_ids": {`policy_id = "0123456789abcdef01234567"` + "\n" + `api_ids = ["a"]`, `Invalid Attribute Combination`},
-	}
-	for n, tc := range cases {
-		t.Run(n, func(t *testing.T) {
-			before := acctest.WriteCount(sb)
-			resource.UnitTest(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      fmt.Sprintf("resource \"tyk_portal_product\" \"p\" {\n provider_id = 1\n %s\n}", tc.body),
-					PlanOnly:    true,
-					ExpectError: regexp.MustCompile(tc.err),
-				}},
-			})
-			if after := acctest.WriteCount(sb); after != before {
-				t.Fatalf("invalid config caused %d writes", after-before)
-			}
-		})
-	}
 }

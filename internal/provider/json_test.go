@@ -1,5 +1,0 @@
-package provider_test
-
-import "encoding/json"
-
-var jsonMarshal = json.Marshal
