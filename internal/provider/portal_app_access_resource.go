@@ -432,7 +432,7 @@ func (r *PortalAppAccessResource) read(ctx context.Context, p *portal.Client, m 
 	}
 	m.IdPClientStatus = types.StringValue(idpUnchecked)
 	if ar.DCREnabled && c.OAuthClientID != "" {
-		if outdated, want := r.scopesOutdated(ctx, p, m, ar, scopes); outdated {
+		if outdated, want := p.ScopesOutdated(ctx, m.AppID.ValueInt64(), ar, setInt64s(ctx, m.ProductIDs, diags), m.PlanID.ValueInt64(), scopes); outdated {
 			m.IdPClientStatus = types.StringValue(idpScopesOutdated)
 			diags.AddWarning("OAuth client registered for other scopes",
 				fmt.Sprintf("Client %s of access request %d is registered for scopes %q, but its products and plan now use %q. The next apply replaces the access.",
@@ -619,85 +619,6 @@ func (r *PortalAppAccessResource) ImportState(ctx context.Context, req resource.
 	}
 	r.read(ctx, p, &m, ar, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
-
-// scopesOutdated compares the scopes the Portal registered for an access's
-// client with those its products and plan use now. The client must carry
-// all of them; any other scope it carries must belong to another approved
-// request of the app that shares the client (one client per app, Portal
-// 1.16+). Products and plans are read at most once per run.
-func (r *PortalAppAccessResource) scopesOutdated(ctx context.Context, p *portal.Client, m *appAccessModel, ar *portal.AccessRequest, registered []string) (bool, []string) {
-	var want []string
-	for _, id := range setInt64s(ctx, m.ProductIDs, &diag.Diagnostics{}) {
-		pr, err := p.ProductOnce(ctx, id)
-		if err != nil {
-			return false, nil // unknown: not drift
-		}
-		want = append(want, splitScopes(pr.Scopes)...)
-	}
-	pl, err := p.PlanOnce(ctx, m.PlanID.ValueInt64())
-	if err != nil {
-		return false, nil
-	}
-	want = append(want, splitScopes(pl.JWTScope)...)
-	sort.Strings(want)
-	var extra []string
-	for _, s := range registered {
-		if !slices.Contains(want, s) {
-			extra = append(extra, s)
-		}
-	}
-	for _, s := range want {
-		if !slices.Contains(registered, s) {
-			return true, want
-		}
-	}
-	if len(extra) == 0 {
-		return false, want
-	}
-	shared := r.sharedScopes(ctx, p, m.AppID.ValueInt64(), ar)
-	for _, s := range extra {
-		if !slices.Contains(shared, s) {
-			return true, want
-		}
-	}
-	return false, want
-}
-
-// sharedScopes are the scopes of the app's other approved requests whose
-// credential is the same client as ar's.
-func (r *PortalAppAccessResource) sharedScopes(ctx context.Context, p *portal.Client, appID int64, ar *portal.AccessRequest) []string {
-	ars, err := p.AppAccessRequestsOnce(ctx, appID)
-	if err != nil {
-		return nil
-	}
-	products, _ := p.ProductsOnce(ctx)
-	plans, _ := p.PlansOnce(ctx)
-	var out []string
-	for _, other := range ars {
-		oc := other.Credential()
-		if other.ID == ar.ID || other.Status != portal.StatusApproved || oc == nil || oc.OAuthClientID != ar.Credential().OAuthClientID {
-			continue
-		}
-		for _, pr := range products {
-			if slices.Contains(other.Products, pr.Name) {
-				if !pr.HasScopes {
-					if full, err := p.ProductOnce(ctx, pr.ID); err == nil {
-						pr = *full
-					}
-				}
-				out = append(out, splitScopes(pr.Scopes)...)
-			}
-		}
-		for _, pl := range plans {
-			if pl.Name == other.Plan {
-				if full, err := p.PlanOnce(ctx, pl.ID); err == nil {
-					out = append(out, splitScopes(full.JWTScope)...)
-				}
-			}
-		}
-	}
-	return out
 }
 
 // checkPlanScope reports a plan without a scope requested with a DCR product:

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -21,7 +20,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/tykdcr/terraform-provider-tyk/internal/client"
 	"github.com/tykdcr/terraform-provider-tyk/internal/client/portal"
 )
 
@@ -226,29 +224,6 @@ func (r *PortalProductResource) fromAPI(ctx context.Context, p *portal.Client, m
 	diags.Append(d...)
 }
 
-// syncClientTypes attaches and detaches client types to match want.
-func syncClientTypes(ctx context.Context, p *portal.Client, productID int64, want []int64) error {
-	have, err := p.ProductClientTypes(ctx, productID)
-	if err != nil {
-		return err
-	}
-	for _, id := range want {
-		if !slices.Contains(have, id) {
-			if err := p.AttachClientType(ctx, productID, id); err != nil {
-				return fmt.Errorf("attaching client type %d: %w", id, err)
-			}
-		}
-	}
-	for _, id := range have {
-		if !slices.Contains(want, id) {
-			if err := p.DetachClientType(ctx, productID, id); err != nil && !client.IsNotFound(err) {
-				return fmt.Errorf("detaching client type %d: %w", id, err)
-			}
-		}
-	}
-	return nil
-}
-
 // Create creates a Portal-first product, or adopts (after a synchronization)
 // the product the Portal imported from the Dashboard policy, and sets its
 // Portal settings.
@@ -285,7 +260,7 @@ func (r *PortalProductResource) Create(ctx context.Context, req resource.CreateR
 	plan.ID = types.Int64Value(pr.ID)
 	r.fromAPI(ctx, p, &plan, pr, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	if err := syncClientTypes(ctx, p, pr.ID, want); err != nil {
+	if err := p.SetProductClientTypes(ctx, pr.ID, want); err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("client_type_ids"), "Could not attach client types", err.Error())
 		return
 	}
@@ -344,7 +319,7 @@ func (r *PortalProductResource) Update(ctx context.Context, req resource.UpdateR
 		resp.Diagnostics.AddError("Could not update Portal API product", err.Error())
 		return
 	}
-	if err := syncClientTypes(ctx, p, id, setInt64s(ctx, plan.ClientTypeIDs, &resp.Diagnostics)); err != nil {
+	if err := p.SetProductClientTypes(ctx, id, setInt64s(ctx, plan.ClientTypeIDs, &resp.Diagnostics)); err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("client_type_ids"), "Could not update client types", err.Error())
 	}
 	plan.ID = state.ID
@@ -369,7 +344,7 @@ func (r *PortalProductResource) Delete(ctx context.Context, req resource.DeleteR
 			if err != nil {
 				return err
 			}
-			if err := syncClientTypes(ctx, p, id, nil); err != nil {
+			if err := p.SetProductClientTypes(ctx, id, nil); err != nil {
 				return fmt.Errorf("detaching client types: %w", err)
 			}
 			reset := productModel{ProviderID: state.ProviderID, PolicyID: state.PolicyID, DisplayName: types.StringValue(""), Description: types.StringValue(""),

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/tykdcr/terraform-provider-tyk/internal/client"
@@ -214,4 +215,92 @@ func (p *Client) CommonClientType(ctx context.Context, productIDs []int64) (int6
 		return 0, fmt.Errorf("the request's DCR products allow client types %v, and no Portal answer says which one the request used", common)
 	}
 	return common[0], nil
+}
+
+// ScopesOutdated compares the scopes registered for an access request's
+// client with those its products and plan use now. The client must carry
+// all of them; any other scope it carries must belong to another approved
+// request of the app that shares the client (one client per app, Portal
+// 1.16+). Products and plans are read at most once per run (memo.go). It
+// returns whether the client is outdated and the scopes it should carry;
+// when they cannot be read, the answer is "not outdated" (unknown is not
+// drift).
+func (p *Client) ScopesOutdated(ctx context.Context, appID int64, ar *AccessRequest, productIDs []int64, planID int64, registered []string) (bool, []string) {
+	var want []string
+	for _, id := range productIDs {
+		pr, err := p.ProductOnce(ctx, id)
+		if err != nil {
+			return false, nil
+		}
+		want = append(want, splitScopes(pr.Scopes)...)
+	}
+	pl, err := p.PlanOnce(ctx, planID)
+	if err != nil {
+		return false, nil
+	}
+	want = append(want, splitScopes(pl.JWTScope)...)
+	sort.Strings(want)
+	for _, s := range want {
+		if !slices.Contains(registered, s) {
+			return true, want
+		}
+	}
+	var extra []string
+	for _, s := range registered {
+		if !slices.Contains(want, s) {
+			extra = append(extra, s)
+		}
+	}
+	if len(extra) == 0 {
+		return false, want
+	}
+	shared := p.sharedScopes(ctx, appID, ar)
+	for _, s := range extra {
+		if !slices.Contains(shared, s) {
+			return true, want
+		}
+	}
+	return false, want
+}
+
+// sharedScopes are the scopes of the app's other approved requests whose
+// credential is the same client as ar's.
+func (p *Client) sharedScopes(ctx context.Context, appID int64, ar *AccessRequest) []string {
+	ars, err := p.AppAccessRequestsOnce(ctx, appID)
+	if err != nil {
+		return nil
+	}
+	products, _ := p.ProductsOnce(ctx)
+	plans, _ := p.PlansOnce(ctx)
+	var out []string
+	for _, other := range ars {
+		oc := other.Credential()
+		if other.ID == ar.ID || other.Status != StatusApproved || oc == nil || ar.Credential() == nil || oc.OAuthClientID != ar.Credential().OAuthClientID {
+			continue
+		}
+		for _, pr := range products {
+			if slices.Contains(other.Products, pr.Name) {
+				if !pr.HasScopes {
+					if full, err := p.ProductOnce(ctx, pr.ID); err == nil {
+						pr = *full
+					}
+				}
+				out = append(out, splitScopes(pr.Scopes)...)
+			}
+		}
+		for _, pl := range plans {
+			if pl.Name == other.Plan {
+				if full, err := p.PlanOnce(ctx, pl.ID); err == nil {
+					out = append(out, splitScopes(full.JWTScope)...)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// splitScopes splits a scope list the Portal stores space- or
+// comma-separated.
+func splitScopes(s string) []string {
+	return strings.Fields(strings.ReplaceAll(s, ",", " "))
 }

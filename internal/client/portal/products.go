@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 
 	"strconv"
 
@@ -343,4 +344,29 @@ func mergeAPIDetails(current, updated json.RawMessage) json.RawMessage {
 		return updated
 	}
 	return b
+}
+
+// SetProductClientTypes attaches and detaches client types so that the
+// product allows exactly want (a client type already gone counts as
+// detached).
+func (p *Client) SetProductClientTypes(ctx context.Context, productID int64, want []int64) error {
+	have, err := p.ProductClientTypes(ctx, productID)
+	if err != nil {
+		return err
+	}
+	for _, id := range want {
+		if !slices.Contains(have, id) {
+			if err := p.AttachClientType(ctx, productID, id); err != nil {
+				return fmt.Errorf("attaching client type %d: %w", id, err)
+			}
+		}
+	}
+	for _, id := range have {
+		if !slices.Contains(want, id) {
+			if err := p.DetachClientType(ctx, productID, id); err != nil && !client.IsNotFound(err) {
+				return fmt.Errorf("detaching client type %d: %w", id, err)
+			}
+		}
+	}
+	return nil
 }
