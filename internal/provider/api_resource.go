@@ -86,7 +86,9 @@ func (r *APIResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				Optional: true, Computed: true,
 				Description:   "Public API id (UI: API ID). Generated (32 hex characters) when not set. Changing it replaces the API.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplaceIfConfigured()},
-				Validators:    []validator.String{stringvalidator.RegexMatches(regexp.MustCompile(`^[A-Za-z0-9._~-]+$`), "may contain only letters, digits, '.', '_', '-' and '~'")},
+				Validators: []validator.String{
+					stringvalidator.RegexMatches(regexp.MustCompile(`^[A-Za-z0-9._~-]+$`), "may contain only letters, digits, '.', '_', '-' and '~'"),
+				},
 			},
 			"internal_id": schema.StringAttribute{
 				Computed: true, Description: "The Dashboard's database id of the definition (`id`, 24 hex characters).",
@@ -204,7 +206,13 @@ func (r *APIResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 		return
 	}
 	w, err := d.GetAPI(ctx, state.ID.ValueString())
-	if readFailed(ctx, resp, err, "Tyk API", fmt.Sprintf("API %s (%s) no longer exists in the Tyk Dashboard", state.ID.ValueString(), state.Name.ValueString())) {
+	if readFailed(
+		ctx,
+		resp,
+		err,
+		"Tyk API",
+		fmt.Sprintf("API %s (%s) no longer exists in the Tyk Dashboard", state.ID.ValueString(), state.Name.ValueString()),
+	) {
 		return
 	}
 	resp.Diagnostics.Append(state.fromAPI(ctx, &w.APIDefinition)...)

@@ -134,9 +134,18 @@ func (r *APIScopeMappingResource) ModifyPlan(ctx context.Context, req resource.M
 			resp.Diagnostics.AddAttributeError(path.Root("scope_to_policy").AtMapKey(scope), "Policy not found",
 				fmt.Sprintf("Policy %s does not exist in the Dashboard. Use a tyk_policy's id.", policyID))
 		case err == nil && !policyGrants(pol, w.APIDefinition.APIID):
-			resp.Diagnostics.AddAttributeError(path.Root("scope_to_policy").AtMapKey(scope), "Policy does not grant this API",
-				fmt.Sprintf("Policy %q (%s) has no access rights to API %s, so a token with scope %q would be refused. Add the API to the policy's access_rights "+
-					"(a plan policy needs it too), or map the scope on another API.", pol.Name, policyID, w.APIDefinition.APIID, scope))
+			resp.Diagnostics.AddAttributeError(
+				path.Root("scope_to_policy").AtMapKey(scope),
+				"Policy does not grant this API",
+				fmt.Sprintf(
+					"Policy %q (%s) has no access rights to API %s, so a token with scope %q would be refused. Add the API to the policy's access_rights "+
+						"(a plan policy needs it too), or map the scope on another API.",
+					pol.Name,
+					policyID,
+					w.APIDefinition.APIID,
+					scope,
+				),
+			)
 		}
 	}
 	planned := mapOfKnown(ctx, plan.ScopeToPolicy)
@@ -181,7 +190,10 @@ func (r *APIScopeMappingResource) Read(ctx context.Context, req resource.ReadReq
 	}
 	w, err := d.GetAPI(ctx, state.APIID.ValueString())
 	if client.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("Tyk API not found", fmt.Sprintf("API %s no longer exists, so its scope mappings are gone; removing them from state.", state.APIID.ValueString()))
+		resp.Diagnostics.AddWarning(
+			"Tyk API not found",
+			fmt.Sprintf("API %s no longer exists, so its scope mappings are gone; removing them from state.", state.APIID.ValueString()),
+		)
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -198,7 +210,13 @@ func (r *APIScopeMappingResource) Read(ctx context.Context, req resource.ReadReq
 		}
 	}
 	if len(found) == 0 && len(owned) > 0 {
-		resp.Diagnostics.AddWarning("Tyk API scope mapping not found", fmt.Sprintf("None of the scopes this resource maps are on API %s any more; removing it from state so that the next plan recreates them.", state.APIID.ValueString()))
+		resp.Diagnostics.AddWarning(
+			"Tyk API scope mapping not found",
+			fmt.Sprintf(
+				"None of the scopes this resource maps are on API %s any more; removing it from state so that the next plan recreates them.",
+				state.APIID.ValueString(),
+			),
+		)
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -249,7 +267,10 @@ func (r *APIScopeMappingResource) Delete(ctx context.Context, req resource.Delet
 func (r *APIScopeMappingResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	apiID, scopeList, ok := strings.Cut(req.ID, ":")
 	if !ok || apiID == "" || scopeList == "" {
-		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Expected `<api_id>:<scope>[,<scope>…]`, e.g. `c8449efd12b0444c57b7de71244954e2:product_payments,free_plan`; got %q.", req.ID))
+		resp.Diagnostics.AddError(
+			"Invalid import ID",
+			fmt.Sprintf("Expected `<api_id>:<scope>[,<scope>…]`, e.g. `c8449efd12b0444c57b7de71244954e2:product_payments,free_plan`; got %q.", req.ID),
+		)
 		return
 	}
 	d := r.dashboardClient(&resp.Diagnostics)
@@ -281,7 +302,13 @@ func (r *APIScopeMappingResource) ImportState(ctx context.Context, req resource.
 
 // apply replaces the owned entries with want inside one serialized
 // read-modify-write, refusing to take over scopes mapped by someone else.
-func (r *APIScopeMappingResource) apply(ctx context.Context, d *dashboard.Client, m *scopeMappingModel, owned, want map[string]string, diags *diag.Diagnostics) {
+func (r *APIScopeMappingResource) apply(
+	ctx context.Context,
+	d *dashboard.Client,
+	m *scopeMappingModel,
+	owned, want map[string]string,
+	diags *diag.Diagnostics,
+) {
 	apiID := m.APIID.ValueString()
 	// Checked at plan time when the policies were known then; here always,
 	// before anything is written.
@@ -325,7 +352,16 @@ func (r *APIScopeMappingResource) apply(ctx context.Context, d *dashboard.Client
 	got := w.APIDefinition.ScopeMapping()
 	for scope, policy := range want {
 		if got[scope] != policy {
-			diags.AddError("Scope mapping not stored", fmt.Sprintf("The Dashboard accepted the update of API %s but maps scope %q to %q instead of %q after it. Another writer (such as the Portal at approval time) may own this API's mappings.", apiID, scope, got[scope], policy))
+			diags.AddError(
+				"Scope mapping not stored",
+				fmt.Sprintf(
+					"The Dashboard accepted the update of API %s but maps scope %q to %q instead of %q after it. Another writer (such as the Portal at approval time) may own this API's mappings.",
+					apiID,
+					scope,
+					got[scope],
+					policy,
+				),
+			)
 			return
 		}
 	}

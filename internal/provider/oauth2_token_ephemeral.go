@@ -56,9 +56,13 @@ func (e *OAuth2TokenEphemeral) Schema(_ context.Context, _ ephemeral.SchemaReque
 				Optional: true, Description: "The IdP's token endpoint. Exactly one of `token_url` and `well_known_url`.",
 				Validators: []validator.String{httpURL(), stringvalidator.ExactlyOneOf(path.MatchRoot("token_url"), path.MatchRoot("well_known_url"))},
 			},
-			"well_known_url": schema.StringAttribute{Optional: true, Description: "The IdP's OpenID Connect discovery URL; the token endpoint is read from it.", Validators: []validator.String{httpURL()}},
-			"client_id":      schema.StringAttribute{Required: true, Description: "OAuth client id."},
-			"client_secret":  schema.StringAttribute{Required: true, Sensitive: true, Description: "OAuth client secret."},
+			"well_known_url": schema.StringAttribute{
+				Optional:    true,
+				Description: "The IdP's OpenID Connect discovery URL; the token endpoint is read from it.",
+				Validators:  []validator.String{httpURL()},
+			},
+			"client_id":     schema.StringAttribute{Required: true, Description: "OAuth client id."},
+			"client_secret": schema.StringAttribute{Required: true, Sensitive: true, Description: "OAuth client secret."},
 			"scopes": schema.ListAttribute{
 				ElementType: types.StringType, Optional: true,
 				Description: "Scopes to request, e.g. the product and plan scopes. Tyk's DCR guide has consumers request both.",
@@ -112,7 +116,10 @@ func (e *OAuth2TokenEphemeral) Open(ctx context.Context, req ephemeral.OpenReque
 	tok, err := cfg.Token(context.WithValue(ctx, oauth2.HTTPClient, hc))
 	if err != nil {
 		// x/oauth2 errors carry the IdP's answer, never the client secret.
-		resp.Diagnostics.AddError("Could not obtain an access token", fmt.Sprintf("The token request to %s for client %s failed: %s", tokenURL, m.ClientID.ValueString(), err))
+		resp.Diagnostics.AddError(
+			"Could not obtain an access token",
+			fmt.Sprintf("The token request to %s for client %s failed: %s", tokenURL, m.ClientID.ValueString(), err),
+		)
 		return
 	}
 	m.AccessToken = types.StringValue(tok.AccessToken)

@@ -44,7 +44,11 @@ func (d *OIDCDiscoveryDataSource) Schema(_ context.Context, _ datasource.SchemaR
 		Description: "Reads an identity provider's OpenID Connect discovery document: the endpoints the DCR setup needs (JWKS for " +
 			"`tyk_api`, token endpoint for consumers, registration endpoint the Portal uses) and what the IdP supports.",
 		Attributes: map[string]schema.Attribute{
-			"well_known_url": schema.StringAttribute{Required: true, Description: "The discovery URL, e.g. `https://idp/.well-known/openid-configuration`.", Validators: []validator.String{httpURL()}},
+			"well_known_url": schema.StringAttribute{
+				Required:    true,
+				Description: "The discovery URL, e.g. `https://idp/.well-known/openid-configuration`.",
+				Validators:  []validator.String{httpURL()},
+			},
 			"issuer":         schema.StringAttribute{Computed: true, Description: "The issuer (`iss` of the IdP's tokens)."},
 			"token_endpoint": schema.StringAttribute{Computed: true, Description: "The token endpoint."},
 			"jwks_uri":       schema.StringAttribute{Computed: true, Description: "The JWKS URL, for `tyk_api.jwt.jwks_url`."},

@@ -47,8 +47,14 @@ func checkPolicyShape(ctx context.Context, d *dashboard.Client, policyID types.S
 	pt := p.Partitions
 	switch {
 	case product && !(pt.ACL && !pt.Quota && !pt.RateLimit):
-		diags.AddAttributeError(path.Root("policy_id"), "Policy is not an API product policy",
-			fmt.Sprintf("Policy %q must be partitioned with only the ACL partition (partitions = { acl = true }) for the Portal to import it as an API product.", p.Name))
+		diags.AddAttributeError(
+			path.Root("policy_id"),
+			"Policy is not an API product policy",
+			fmt.Sprintf(
+				"Policy %q must be partitioned with only the ACL partition (partitions = { acl = true }) for the Portal to import it as an API product.",
+				p.Name,
+			),
+		)
 	case !product && !((pt.Quota || pt.RateLimit) && !pt.ACL):
 		diags.AddAttributeError(path.Root("policy_id"), "Policy is not a plan policy",
 			fmt.Sprintf("Policy %q must be partitioned with rate_limit and/or quota and without acl for the Portal to import it as a plan.", p.Name))
@@ -145,7 +151,13 @@ func syncBeforeUpdate(ctx context.Context, p *portal.Client, policyID types.Stri
 		return
 	}
 	if err := p.SynchronizeAPIProvider(ctx, providerID.ValueInt64()); err != nil {
-		diags.AddError("Could not synchronize the API provider",
-			fmt.Sprintf("Synchronizing API provider %d before updating a product or plan imported from a Dashboard policy failed: %s", providerID.ValueInt64(), err))
+		diags.AddError(
+			"Could not synchronize the API provider",
+			fmt.Sprintf(
+				"Synchronizing API provider %d before updating a product or plan imported from a Dashboard policy failed: %s",
+				providerID.ValueInt64(),
+				err,
+			),
+		)
 	}
 }

@@ -193,8 +193,16 @@ func (r *PolicyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 						"allowed_urls": schema.ListNestedBlock{
 							Description: "Restrict access to these paths (UI: Path-based permissions). None means the whole API.",
 							NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
-								"url":     schema.StringAttribute{Required: true, Description: "Path regular expression, e.g. `/users`."},
-								"methods": schema.SetAttribute{ElementType: types.StringType, Required: true, Description: "HTTP methods allowed on the path.", Validators: []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(stringvalidator.OneOf("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"))}},
+								"url": schema.StringAttribute{Required: true, Description: "Path regular expression, e.g. `/users`."},
+								"methods": schema.SetAttribute{
+									ElementType: types.StringType,
+									Required:    true,
+									Description: "HTTP methods allowed on the path.",
+									Validators: []validator.Set{
+										setvalidator.SizeAtLeast(1),
+										setvalidator.ValueStringsAre(stringvalidator.OneOf("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")),
+									},
+								},
 							}},
 						},
 					},
@@ -320,7 +328,13 @@ func (r *PolicyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 	p, err := d.GetPolicy(ctx, state.ID.ValueString())
-	if readFailed(ctx, resp, err, "Tyk policy", fmt.Sprintf("Policy %s (%s) no longer exists in the Tyk Dashboard", state.ID.ValueString(), state.Name.ValueString())) {
+	if readFailed(
+		ctx,
+		resp,
+		err,
+		"Tyk policy",
+		fmt.Sprintf("Policy %s (%s) no longer exists in the Tyk Dashboard", state.ID.ValueString(), state.Name.ValueString()),
+	) {
 		return
 	}
 	resp.Diagnostics.Append(state.fromAPI(ctx, p)...)
@@ -366,7 +380,10 @@ func (r *PolicyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 
 func (r *PolicyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if !dashboard.IsObjectID(req.ID) {
-		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Expected the policy's database id (24 hex characters, the `_id` shown in the Dashboard URL), got %q.", req.ID))
+		resp.Diagnostics.AddError(
+			"Invalid import ID",
+			fmt.Sprintf("Expected the policy's database id (24 hex characters, the `_id` shown in the Dashboard URL), got %q.", req.ID),
+		)
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)

@@ -62,7 +62,11 @@ func (r *PortalAPIProviderResource) Schema(_ context.Context, _ resource.SchemaR
 				Computed: true, Description: "The provider's Portal id.",
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
 			},
-			"name": schema.StringAttribute{Required: true, Description: "Provider name (UI: Name).", Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
+			"name": schema.StringAttribute{
+				Required:    true,
+				Description: "Provider name (UI: Name).",
+				Validators:  []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
 			"dashboard_url": schema.StringAttribute{
 				Required: true, Description: "Tyk Dashboard URL as the Portal reaches it (UI: URL), e.g. `http://tyk-dashboard:3000`.",
 				Validators: []validator.String{httpURL()},
@@ -83,7 +87,11 @@ func (r *PortalAPIProviderResource) Schema(_ context.Context, _ resource.SchemaR
 			"dashboard_secret_wo_version": schema.Int64Attribute{
 				Optional: true, Description: "Change it whenever `dashboard_secret_wo` changes.",
 			},
-			"org_id": schema.StringAttribute{Required: true, Description: "Tyk organisation id of the Dashboard user (UI: Organisation ID).", Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
+			"org_id": schema.StringAttribute{
+				Required:    true,
+				Description: "Tyk organisation id of the Dashboard user (UI: Organisation ID).",
+				Validators:  []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
 			"gateway_url": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString(""),
 				Description: "Gateway base URL shown to developers (UI: Gateway URL).",
@@ -158,8 +166,14 @@ func (r *PortalAPIProviderResource) sync(ctx context.Context, p *portal.Client, 
 		return
 	}
 	if err := p.SynchronizeAPIProvider(ctx, m.ID.ValueInt64()); err != nil {
-		diags.AddError("API provider synchronization failed",
-			fmt.Sprintf("The Portal could not synchronize API provider %d with the Dashboard: %s\nCheck dashboard_url, the secret and org_id.", m.ID.ValueInt64(), err))
+		diags.AddError(
+			"API provider synchronization failed",
+			fmt.Sprintf(
+				"The Portal could not synchronize API provider %d with the Dashboard: %s\nCheck dashboard_url, the secret and org_id.",
+				m.ID.ValueInt64(),
+				err,
+			),
+		)
 		return
 	}
 	if got, err := p.GetAPIProvider(ctx, m.ID.ValueInt64()); err == nil {
@@ -196,7 +210,13 @@ func (r *PortalAPIProviderResource) Read(ctx context.Context, req resource.ReadR
 		return
 	}
 	out, err := p.GetAPIProvider(ctx, state.ID.ValueInt64())
-	if readFailed(ctx, resp, err, "Portal API provider", fmt.Sprintf("API provider %d (%s) no longer exists in the Portal", state.ID.ValueInt64(), state.Name.ValueString())) {
+	if readFailed(
+		ctx,
+		resp,
+		err,
+		"Portal API provider",
+		fmt.Sprintf("API provider %d (%s) no longer exists in the Portal", state.ID.ValueInt64(), state.Name.ValueString()),
+	) {
 		return
 	}
 	resp.Diagnostics.Append(state.fromAPI(ctx, out)...)

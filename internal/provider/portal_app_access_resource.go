@@ -153,9 +153,21 @@ func (r *PortalAppAccessResource) Schema(ctx context.Context, _ resource.SchemaR
 				ElementType: types.StringType, Computed: true, Description: "Grant types registered for the client.",
 				PlanModifiers: []planmodifier.Set{setplanmodifier.UseStateForUnknown()},
 			},
-			"token_endpoint_auth_method": schema.StringAttribute{Computed: true, Description: "How the client authenticates at the token endpoint.", PlanModifiers: keep},
-			"token_endpoint":             schema.StringAttribute{Computed: true, Description: "The IdP's token endpoint, from the OAuth provider's discovery document.", PlanModifiers: keep},
-			"registration_client_uri":    schema.StringAttribute{Computed: true, Description: "The client's RFC 7592 configuration endpoint.", PlanModifiers: keep},
+			"token_endpoint_auth_method": schema.StringAttribute{
+				Computed:      true,
+				Description:   "How the client authenticates at the token endpoint.",
+				PlanModifiers: keep,
+			},
+			"token_endpoint": schema.StringAttribute{
+				Computed:      true,
+				Description:   "The IdP's token endpoint, from the OAuth provider's discovery document.",
+				PlanModifiers: keep,
+			},
+			"registration_client_uri": schema.StringAttribute{
+				Computed:      true,
+				Description:   "The client's RFC 7592 configuration endpoint.",
+				PlanModifiers: keep,
+			},
 			"idp_client_status": schema.StringAttribute{
 				Computed:    true,
 				Description: "What the last refresh found in the IdP: `ok`, `missing` (deleted in the IdP), `drifted` (scopes or grant types changed) or `unchecked`.",
@@ -434,9 +446,16 @@ func (r *PortalAppAccessResource) read(ctx context.Context, p *portal.Client, m 
 	if ar.DCREnabled && c.OAuthClientID != "" {
 		if outdated, want := p.ScopesOutdated(ctx, m.AppID.ValueInt64(), ar, setInt64s(ctx, m.ProductIDs, diags), m.PlanID.ValueInt64(), scopes); outdated {
 			m.IdPClientStatus = types.StringValue(idpScopesOutdated)
-			diags.AddWarning("OAuth client registered for other scopes",
-				fmt.Sprintf("Client %s of access request %d is registered for scopes %q, but its products and plan now use %q. The next apply replaces the access.",
-					c.OAuthClientID, ar.ID, strings.Join(scopes, " "), strings.Join(want, " ")))
+			diags.AddWarning(
+				"OAuth client registered for other scopes",
+				fmt.Sprintf(
+					"Client %s of access request %d is registered for scopes %q, but its products and plan now use %q. The next apply replaces the access.",
+					c.OAuthClientID,
+					ar.ID,
+					strings.Join(scopes, " "),
+					strings.Join(want, " "),
+				),
+			)
 			return true
 		}
 	}
@@ -455,8 +474,14 @@ func (r *PortalAppAccessResource) read(ctx context.Context, p *portal.Client, m 
 				"leave it in the IdP. Rotate the credential (change rotation_triggers) to register a fresh client, then delete the old one in the IdP.", c.OAuthClientID, ar.ID))
 	case errors.Is(err, oidc.ErrClientGone):
 		m.IdPClientStatus = types.StringValue(idpMissing)
-		diags.AddWarning("OAuth client missing in the IdP",
-			fmt.Sprintf("The IdP no longer has client %s of access request %d (deleted outside the Portal). The next apply replaces the access, which registers a new client.", c.OAuthClientID, ar.ID))
+		diags.AddWarning(
+			"OAuth client missing in the IdP",
+			fmt.Sprintf(
+				"The IdP no longer has client %s of access request %d (deleted outside the Portal). The next apply replaces the access, which registers a new client.",
+				c.OAuthClientID,
+				ar.ID,
+			),
+		)
 	case err != nil:
 		diags.AddWarning("OAuth client not verified", "Reading the client from the IdP failed: "+err.Error())
 	default:
@@ -502,7 +527,14 @@ func (r *PortalAppAccessResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	if !r.read(ctx, p, &state, nil, &resp.Diagnostics) {
-		resp.Diagnostics.AddWarning("Access request not found", fmt.Sprintf("Access request %d of app %d no longer exists (revoked or deleted in the Portal); removing it from state so that the next plan requests access again.", state.ID.ValueInt64(), state.AppID.ValueInt64()))
+		resp.Diagnostics.AddWarning(
+			"Access request not found",
+			fmt.Sprintf(
+				"Access request %d of app %d no longer exists (revoked or deleted in the Portal); removing it from state so that the next plan requests access again.",
+				state.ID.ValueInt64(),
+				state.AppID.ValueInt64(),
+			),
+		)
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -593,7 +625,10 @@ func (r *PortalAppAccessResource) ImportState(ctx context.Context, req resource.
 	}
 	productIDs, dcrProducts, _ := p.AccessProducts(ctx, ar)
 	if planID == 0 || len(productIDs) != len(ar.Products) {
-		resp.Diagnostics.AddError("Could not resolve the access request", fmt.Sprintf("Plan %q or products %q of access request %d were not found in the Portal.", ar.Plan, ar.Products, arID))
+		resp.Diagnostics.AddError(
+			"Could not resolve the access request",
+			fmt.Sprintf("Plan %q or products %q of access request %d were not found in the Portal.", ar.Plan, ar.Products, arID),
+		)
 		return
 	}
 	m := appAccessModel{

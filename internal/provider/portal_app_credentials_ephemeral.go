@@ -58,13 +58,24 @@ func (e *PortalAppCredentialsEphemeral) Schema(_ context.Context, _ ephemeral.Sc
 				Description: "The client type the access was registered with (`tyk_portal_app_access.x.client_type_id`), to find the token " +
 					"endpoint. Optional when the request's DCR products allow a single client type.",
 			},
-			"credential_id":              schema.Int64Attribute{Computed: true, Description: "The Portal credential id."},
-			"client_id":                  schema.StringAttribute{Computed: true, Description: "OAuth client id."},
-			"client_secret":              schema.StringAttribute{Computed: true, Sensitive: true, Description: "OAuth client secret. Sensitive."},
-			"token_endpoint":             schema.StringAttribute{Computed: true, Description: "The IdP's token endpoint (empty for non-DCR products)."},
-			"token_endpoint_auth_method": schema.StringAttribute{Computed: true, Description: "How the client authenticates at the token endpoint, e.g. `client_secret_basic`."},
-			"scopes":                     schema.ListAttribute{ElementType: types.StringType, Computed: true, Description: "Scopes registered for the client, sorted."},
-			"grant_types":                schema.ListAttribute{ElementType: types.StringType, Computed: true, Description: "Grant types registered for the client."},
+			"credential_id":  schema.Int64Attribute{Computed: true, Description: "The Portal credential id."},
+			"client_id":      schema.StringAttribute{Computed: true, Description: "OAuth client id."},
+			"client_secret":  schema.StringAttribute{Computed: true, Sensitive: true, Description: "OAuth client secret. Sensitive."},
+			"token_endpoint": schema.StringAttribute{Computed: true, Description: "The IdP's token endpoint (empty for non-DCR products)."},
+			"token_endpoint_auth_method": schema.StringAttribute{
+				Computed:    true,
+				Description: "How the client authenticates at the token endpoint, e.g. `client_secret_basic`.",
+			},
+			"scopes": schema.ListAttribute{
+				ElementType: types.StringType,
+				Computed:    true,
+				Description: "Scopes registered for the client, sorted.",
+			},
+			"grant_types": schema.ListAttribute{
+				ElementType: types.StringType,
+				Computed:    true,
+				Description: "Grant types registered for the client.",
+			},
 		},
 	}
 }

@@ -60,7 +60,12 @@ func (r *PortalAppResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				Required: true, Description: "App name (UI: App name); the IdP client is registered under it.",
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
-			"description": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(""), Description: "Description (UI: Description)."},
+			"description": schema.StringAttribute{
+				Optional:    true,
+				Computed:    true,
+				Default:     stringdefault.StaticString(""),
+				Description: "Description (UI: Description).",
+			},
 			"redirect_urls": schema.ListAttribute{
 				ElementType: types.StringType, Optional: true, Computed: true,
 				Default:     listdefault.StaticValue(types.ListValueMust(types.StringType, nil)),

@@ -153,8 +153,11 @@ func checkCombinations(m *clientTypeModel, diags *diag.Diagnostics) {
 			"The implicit grant returns tokens from the authorization endpoint: add \"token\" or \"id_token\" to response_types.")
 	}
 	if slices.Contains(grants, "client_credentials") && m.TokenEndpointAuthMethod.IsNull() {
-		diags.AddAttributeError(path.Root("token_endpoint_auth_method"), "client_credentials needs a confidential client",
-			"The client_credentials grant authenticates the client with its secret: set token_endpoint_auth_method to client_secret_basic or client_secret_post.")
+		diags.AddAttributeError(
+			path.Root("token_endpoint_auth_method"),
+			"client_credentials needs a confidential client",
+			"The client_credentials grant authenticates the client with its secret: set token_endpoint_auth_method to client_secret_basic or client_secret_post.",
+		)
 	}
 }
 
@@ -288,7 +291,13 @@ func (r *PortalClientTypeResource) Read(ctx context.Context, req resource.ReadRe
 		return
 	}
 	ct, err := p.GetClientType(ctx, state.OAuthProviderID.ValueInt64(), state.ID.ValueInt64())
-	if readFailed(ctx, resp, err, "Portal client type", fmt.Sprintf("Client type %d of OAuth2.0 provider %d no longer exists", state.ID.ValueInt64(), state.OAuthProviderID.ValueInt64())) {
+	if readFailed(
+		ctx,
+		resp,
+		err,
+		"Portal client type",
+		fmt.Sprintf("Client type %d of OAuth2.0 provider %d no longer exists", state.ID.ValueInt64(), state.OAuthProviderID.ValueInt64()),
+	) {
 		return
 	}
 	resp.Diagnostics.Append(state.fromAPI(ctx, state.OAuthProviderID.ValueInt64(), ct)...)

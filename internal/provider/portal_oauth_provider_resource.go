@@ -138,7 +138,13 @@ func (r *PortalOAuthProviderResource) Read(ctx context.Context, req resource.Rea
 		return
 	}
 	out, err := p.GetOAuthProvider(ctx, state.ID.ValueInt64())
-	if readFailed(ctx, resp, err, "Portal OAuth2.0 provider", fmt.Sprintf("OAuth2.0 provider %d (%s) no longer exists in the Portal", state.ID.ValueInt64(), state.Name.ValueString())) {
+	if readFailed(
+		ctx,
+		resp,
+		err,
+		"Portal OAuth2.0 provider",
+		fmt.Sprintf("OAuth2.0 provider %d (%s) no longer exists in the Portal", state.ID.ValueInt64(), state.Name.ValueString()),
+	) {
 		return
 	}
 	state.fromAPI(out)
@@ -173,9 +179,15 @@ func (r *PortalOAuthProviderResource) Delete(ctx context.Context, req resource.D
 	}
 	err := p.DeleteOAuthProvider(ctx, state.ID.ValueInt64(), state.ForceDestroy.ValueBool())
 	if client.StatusCode(err) == http.StatusBadRequest && !state.ForceDestroy.ValueBool() {
-		resp.Diagnostics.AddError("OAuth2.0 provider in use",
-			fmt.Sprintf("The Portal refused to delete OAuth2.0 provider %d: %s\nRemove it from the API products that use it first, or set force_destroy = true "+
-				"(the Portal then detaches it and rejects their pending access requests).", state.ID.ValueInt64(), err))
+		resp.Diagnostics.AddError(
+			"OAuth2.0 provider in use",
+			fmt.Sprintf(
+				"The Portal refused to delete OAuth2.0 provider %d: %s\nRemove it from the API products that use it first, or set force_destroy = true "+
+					"(the Portal then detaches it and rejects their pending access requests).",
+				state.ID.ValueInt64(),
+				err,
+			),
+		)
 		return
 	}
 	deleteFailed(&resp.Diagnostics, err, "Portal OAuth2.0 provider")

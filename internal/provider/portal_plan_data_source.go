@@ -33,10 +33,14 @@ func (d *PortalPlanDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 	resp.Schema = schema.Schema{
 		Description: "Looks up a Portal plan by name.",
 		Attributes: map[string]schema.Attribute{
-			"name":                         schema.StringAttribute{Required: true, Description: "Plan name (exact match)."},
-			"id":                           schema.Int64Attribute{Computed: true, Description: "The plan's Portal id."},
-			"reference_id":                 schema.StringAttribute{Computed: true, Description: "The `_id` of the plan's Dashboard policy."},
-			"scopes":                       schema.SetAttribute{ElementType: types.StringType, Computed: true, Description: "The plan's OAuth scope(s) (`JWTScope`)."},
+			"name":         schema.StringAttribute{Required: true, Description: "Plan name (exact match)."},
+			"id":           schema.Int64Attribute{Computed: true, Description: "The plan's Portal id."},
+			"reference_id": schema.StringAttribute{Computed: true, Description: "The `_id` of the plan's Dashboard policy."},
+			"scopes": schema.SetAttribute{
+				ElementType: types.StringType,
+				Computed:    true,
+				Description: "The plan's OAuth scope(s) (`JWTScope`).",
+			},
 			"auto_approve_access_requests": schema.BoolAttribute{Computed: true, Description: "Whether access requests are approved automatically."},
 		},
 	}

@@ -83,7 +83,13 @@ func (r *PortalPlanResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 				Validators: []validator.String{
 					stringvalidator.ExactlyOneOf(path.MatchRoot("name"), path.MatchRoot("policy_id")),
-					stringvalidator.ConflictsWith(path.MatchRoot("rate_limit"), path.MatchRoot("per"), path.MatchRoot("quota"), path.MatchRoot("quota_renewal_rate"), path.MatchRoot("key_expires_in")),
+					stringvalidator.ConflictsWith(
+						path.MatchRoot("rate_limit"),
+						path.MatchRoot("per"),
+						path.MatchRoot("quota"),
+						path.MatchRoot("quota_renewal_rate"),
+						path.MatchRoot("key_expires_in"),
+					),
 				},
 			},
 			"name": schema.StringAttribute{
@@ -91,8 +97,18 @@ func (r *PortalPlanResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
-			"display_name": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(""), Description: "Name shown to developers (UI: Plan display name)."},
-			"description":  schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(""), Description: "Description shown to developers (UI: Description)."},
+			"display_name": schema.StringAttribute{
+				Optional:    true,
+				Computed:    true,
+				Default:     stringdefault.StaticString(""),
+				Description: "Name shown to developers (UI: Plan display name).",
+			},
+			"description": schema.StringAttribute{
+				Optional:    true,
+				Computed:    true,
+				Default:     stringdefault.StaticString(""),
+				Description: "Description shown to developers (UI: Description).",
+			},
 			"scopes": schema.SetAttribute{
 				ElementType: types.StringType, Optional: true, Computed: true, Default: setdefault.StaticValue(emptyStringSet()),
 				Description: "The plan's OAuth scope for DCR (UI: Advanced settings → Scopes; `JWTScope` in the API). Tyk requires one scope per plan, unique across all products and plans.",
@@ -101,12 +117,18 @@ func (r *PortalPlanResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			"rate_limit": schema.Float64Attribute{
 				Optional: true, Computed: true, Description: "Requests per `per` seconds; `-1` for unlimited. " + limitsFromPolicy,
 				PlanModifiers: []planmodifier.Float64{float64planmodifier.UseStateForUnknown()},
-				Validators:    []validator.Float64{float64validator.Any(float64validator.OneOf(-1), float64validator.AtLeast(0)), float64validator.AlsoRequires(path.MatchRoot("per"))},
+				Validators: []validator.Float64{
+					float64validator.Any(float64validator.OneOf(-1), float64validator.AtLeast(0)),
+					float64validator.AlsoRequires(path.MatchRoot("per")),
+				},
 			},
 			"per": schema.Float64Attribute{
 				Optional: true, Computed: true, Description: "Rate-limit window in seconds. " + limitsFromPolicy,
 				PlanModifiers: []planmodifier.Float64{float64planmodifier.UseStateForUnknown()},
-				Validators:    []validator.Float64{float64validator.Any(float64validator.OneOf(-1), float64validator.AtLeast(1)), float64validator.AlsoRequires(path.MatchRoot("rate_limit"))},
+				Validators: []validator.Float64{
+					float64validator.Any(float64validator.OneOf(-1), float64validator.AtLeast(1)),
+					float64validator.AlsoRequires(path.MatchRoot("rate_limit")),
+				},
 			},
 			"quota": schema.Int64Attribute{
 				Optional: true, Computed: true, Description: "Requests per quota period; `-1` for unlimited. " + limitsFromPolicy,
@@ -208,7 +230,17 @@ func (m *portalPlanModel) input(ctx context.Context, cur *portal.Plan, diags *di
 		if m.Name.ValueString() != "" {
 			in.Name = m.Name.ValueString()
 		}
-		in.RateLimit, in.Per, in.Quota, in.QuotaRenewalRate, in.KeyExpiresIn = optFloat(m.RateLimit), optFloat(m.Per), optInt(m.Quota), optInt(m.QuotaRenewalRate), optInt(m.KeyExpiresIn)
+		in.RateLimit, in.Per, in.Quota, in.QuotaRenewalRate, in.KeyExpiresIn = optFloat(
+			m.RateLimit,
+		), optFloat(
+			m.Per,
+		), optInt(
+			m.Quota,
+		), optInt(
+			m.QuotaRenewalRate,
+		), optInt(
+			m.KeyExpiresIn,
+		)
 		in.UnlimitedRateLimit = in.RateLimit != nil && *in.RateLimit < 0
 		in.UnlimitedQuota = in.Quota != nil && *in.Quota < 0
 	}
@@ -260,7 +292,14 @@ func (r *PortalPlanResource) Create(ctx context.Context, req resource.CreateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(checkScopesFree(ctx, r.data, setStrings(ctx, plan.Scopes, &resp.Diagnostics), scopeSelf{kind: "plan", id: -1, policy: plan.PolicyID.ValueString()}, path.Root("scopes"))...)
+	resp.Diagnostics.Append(
+		checkScopesFree(
+			ctx,
+			r.data,
+			setStrings(ctx, plan.Scopes, &resp.Diagnostics),
+			scopeSelf{kind: "plan", id: -1, policy: plan.PolicyID.ValueString()},
+			path.Root("scopes"),
+		)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -293,7 +332,13 @@ func (r *PortalPlanResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	pl, err := p.GetPlan(ctx, state.ID.ValueInt64())
-	if readFailed(ctx, resp, err, "Portal plan", fmt.Sprintf("Plan %d (%s) no longer exists or is hidden (its policy is gone)", state.ID.ValueInt64(), state.Name.ValueString())) {
+	if readFailed(
+		ctx,
+		resp,
+		err,
+		"Portal plan",
+		fmt.Sprintf("Plan %d (%s) no longer exists or is hidden (its policy is gone)", state.ID.ValueInt64(), state.Name.ValueString()),
+	) {
 		return
 	}
 	r.fromAPI(ctx, p, &state, pl, &resp.Diagnostics)
@@ -309,7 +354,8 @@ func (r *PortalPlanResource) Update(ctx context.Context, req resource.UpdateRequ
 		return
 	}
 	id := state.ID.ValueInt64()
-	resp.Diagnostics.Append(checkScopesFree(ctx, r.data, setStrings(ctx, plan.Scopes, &resp.Diagnostics), scopeSelf{kind: "plan", id: id}, path.Root("scopes"))...)
+	resp.Diagnostics.Append(
+		checkScopesFree(ctx, r.data, setStrings(ctx, plan.Scopes, &resp.Diagnostics), scopeSelf{kind: "plan", id: id}, path.Root("scopes"))...)
 	syncBeforeUpdate(ctx, p, plan.PolicyID, state.ProviderID, &resp.Diagnostics)
 	cur, err := p.GetPlan(ctx, id)
 	if err != nil {
@@ -344,9 +390,16 @@ func (r *PortalPlanResource) Delete(ctx context.Context, req resource.DeleteRequ
 			if err != nil {
 				return err
 			}
-			reset := portalPlanModel{ProviderID: state.ProviderID, PolicyID: state.PolicyID, DisplayName: types.StringValue(""), Description: types.StringValue(""),
-				Scopes: emptyStringSet(), AutoApprove: types.BoolValue(false), CatalogueIDs: emptyInt64Set(),
-				MetaData: types.MapValueMust(types.StringType, map[string]attr.Value{})}
+			reset := portalPlanModel{
+				ProviderID:   state.ProviderID,
+				PolicyID:     state.PolicyID,
+				DisplayName:  types.StringValue(""),
+				Description:  types.StringValue(""),
+				Scopes:       emptyStringSet(),
+				AutoApprove:  types.BoolValue(false),
+				CatalogueIDs: emptyInt64Set(),
+				MetaData:     types.MapValueMust(types.StringType, map[string]attr.Value{}),
+			}
 			_, err = p.UpdatePlan(ctx, id, reset.input(ctx, cur, &resp.Diagnostics))
 			return err
 		})

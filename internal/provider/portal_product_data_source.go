@@ -70,7 +70,15 @@ func (d *PortalProductDataSource) Read(ctx context.Context, req datasource.ReadR
 	for _, det := range pr.APIDetails {
 		apiIDs = append(apiIDs, det.APIID)
 	}
-	m.ID, m.ReferenceID, m.DCREnabled, m.AuthType = types.Int64Value(pr.ID), types.StringValue(pr.ReferenceID), types.BoolValue(pr.DCREnabled), types.StringValue(pr.AuthType)
+	m.ID, m.ReferenceID, m.DCREnabled, m.AuthType = types.Int64Value(
+		pr.ID,
+	), types.StringValue(
+		pr.ReferenceID,
+	), types.BoolValue(
+		pr.DCREnabled,
+	), types.StringValue(
+		pr.AuthType,
+	)
 	var diags diag.Diagnostics
 	m.Scopes, diags = types.SetValueFrom(ctx, types.StringType, nonNil([]string(portal.ParseCSV(pr.Scopes))))
 	resp.Diagnostics.Append(diags...)

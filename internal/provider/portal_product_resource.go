@@ -234,7 +234,14 @@ func (r *PortalProductResource) Create(ctx context.Context, req resource.CreateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(checkScopesFree(ctx, r.data, setStrings(ctx, plan.Scopes, &resp.Diagnostics), scopeSelf{kind: "product", id: -1, policy: plan.PolicyID.ValueString()}, path.Root("scopes"))...)
+	resp.Diagnostics.Append(
+		checkScopesFree(
+			ctx,
+			r.data,
+			setStrings(ctx, plan.Scopes, &resp.Diagnostics),
+			scopeSelf{kind: "product", id: -1, policy: plan.PolicyID.ValueString()},
+			path.Root("scopes"),
+		)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -265,7 +272,13 @@ func (r *PortalProductResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 	r.refresh(ctx, p, &plan, &resp.Diagnostics)
-	r.data.scopes.record("product", plan.ID.ValueInt64(), plan.Name.ValueString(), plan.ReferenceID.ValueString(), setStrings(ctx, plan.Scopes, &resp.Diagnostics))
+	r.data.scopes.record(
+		"product",
+		plan.ID.ValueInt64(),
+		plan.Name.ValueString(),
+		plan.ReferenceID.ValueString(),
+		setStrings(ctx, plan.Scopes, &resp.Diagnostics),
+	)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -286,7 +299,13 @@ func (r *PortalProductResource) Read(ctx context.Context, req resource.ReadReque
 		return
 	}
 	pr, err := p.GetProduct(ctx, state.ID.ValueInt64())
-	if readFailed(ctx, resp, err, "Portal API product", fmt.Sprintf("API product %d (%s) no longer exists or is hidden (its policy is gone)", state.ID.ValueInt64(), state.Name.ValueString())) {
+	if readFailed(
+		ctx,
+		resp,
+		err,
+		"Portal API product",
+		fmt.Sprintf("API product %d (%s) no longer exists or is hidden (its policy is gone)", state.ID.ValueInt64(), state.Name.ValueString()),
+	) {
 		return
 	}
 	r.fromAPI(ctx, p, &state, pr, &resp.Diagnostics)
@@ -302,7 +321,8 @@ func (r *PortalProductResource) Update(ctx context.Context, req resource.UpdateR
 		return
 	}
 	id := state.ID.ValueInt64()
-	resp.Diagnostics.Append(checkScopesFree(ctx, r.data, setStrings(ctx, plan.Scopes, &resp.Diagnostics), scopeSelf{kind: "product", id: id}, path.Root("scopes"))...)
+	resp.Diagnostics.Append(
+		checkScopesFree(ctx, r.data, setStrings(ctx, plan.Scopes, &resp.Diagnostics), scopeSelf{kind: "product", id: id}, path.Root("scopes"))...)
 	syncBeforeUpdate(ctx, p, plan.PolicyID, state.ProviderID, &resp.Diagnostics)
 	cur, err := p.GetProduct(ctx, id)
 	if err != nil {
@@ -347,8 +367,15 @@ func (r *PortalProductResource) Delete(ctx context.Context, req resource.DeleteR
 			if err := p.SetProductClientTypes(ctx, id, nil); err != nil {
 				return fmt.Errorf("detaching client types: %w", err)
 			}
-			reset := productModel{ProviderID: state.ProviderID, PolicyID: state.PolicyID, DisplayName: types.StringValue(""), Description: types.StringValue(""),
-				DCREnabled: types.BoolValue(false), Scopes: emptyStringSet(), CatalogueIDs: emptyInt64Set()}
+			reset := productModel{
+				ProviderID:   state.ProviderID,
+				PolicyID:     state.PolicyID,
+				DisplayName:  types.StringValue(""),
+				Description:  types.StringValue(""),
+				DCREnabled:   types.BoolValue(false),
+				Scopes:       emptyStringSet(),
+				CatalogueIDs: emptyInt64Set(),
+			}
 			_, err = p.UpdateProduct(ctx, id, reset.input(ctx, cur, &resp.Diagnostics))
 			return err
 		})

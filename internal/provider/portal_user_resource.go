@@ -58,8 +58,16 @@ func (r *PortalUserResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				Required: true, Description: "Email address, unique in the Portal (UI: Email).",
 				Validators: []validator.String{stringvalidator.RegexMatches(emailPattern, "must be an email address")},
 			},
-			"first_name": schema.StringAttribute{Required: true, Description: "First name (UI: First name).", Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
-			"last_name":  schema.StringAttribute{Required: true, Description: "Last name (UI: Last name).", Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
+			"first_name": schema.StringAttribute{
+				Required:    true,
+				Description: "First name (UI: First name).",
+				Validators:  []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"last_name": schema.StringAttribute{
+				Required:    true,
+				Description: "Last name (UI: Last name).",
+				Validators:  []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
 			"organisation_id": schema.Int64Attribute{
 				Optional: true, Computed: true,
 				Description:   "Consumer organisation id (UI: Organisation). The Portal assigns its default organisation when unset.",

@@ -93,7 +93,10 @@ func (b *resourceBase) configure(raw any, diags *diag.Diagnostics) {
 
 func (b *resourceBase) dashboardClient(diags *diag.Diagnostics) *dashboard.Client {
 	if b.data == nil {
-		diags.AddError("Provider not configured", "The Tyk provider was not configured before this resource was used. Please report this issue to the provider developers.")
+		diags.AddError(
+			"Provider not configured",
+			"The Tyk provider was not configured before this resource was used. Please report this issue to the provider developers.",
+		)
 		return nil
 	}
 	if b.data.dashboard == nil {
@@ -105,7 +108,10 @@ func (b *resourceBase) dashboardClient(diags *diag.Diagnostics) *dashboard.Clien
 
 func (b *resourceBase) portalClient(diags *diag.Diagnostics) *portal.Client {
 	if b.data == nil {
-		diags.AddError("Provider not configured", "The Tyk provider was not configured before this resource was used. Please report this issue to the provider developers.")
+		diags.AddError(
+			"Provider not configured",
+			"The Tyk provider was not configured before this resource was used. Please report this issue to the provider developers.",
+		)
 		return nil
 	}
 	if b.data.portal == nil {

@@ -134,7 +134,9 @@ func NewClassicAPI(apiID string) *APIDefinition {
 	def.Extra = client.Extra{
 		"use_standard_auth": json.RawMessage("false"),
 		"use_openid":        json.RawMessage("false"),
-		"version_data":      json.RawMessage(`{"not_versioned":true,"default_version":"Default","versions":{"Default":{"name":"Default","use_extended_paths":true}}}`),
+		"version_data": json.RawMessage(
+			`{"not_versioned":true,"default_version":"Default","versions":{"Default":{"name":"Default","use_extended_paths":true}}}`,
+		),
 	}
 	def.SetScopeMapping(map[string]string{})
 	return def

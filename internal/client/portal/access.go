@@ -130,7 +130,11 @@ func (p *Client) WaitForCredential(ctx context.Context, arID, notID int64) (*Acc
 		}
 		select {
 		case <-ctx.Done():
-			return nil, fmt.Errorf("access request %d has no credential after waiting (status %q); raise timeouts.create if the Portal is slow", arID, ar.Status)
+			return nil, fmt.Errorf(
+				"access request %d has no credential after waiting (status %q); raise timeouts.create if the Portal is slow",
+				arID,
+				ar.Status,
+			)
 		case <-time.After(delay):
 		}
 		if delay < 2*time.Second {

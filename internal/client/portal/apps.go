@@ -24,14 +24,22 @@ const appsPath = "/apps"
 
 // CreateApp creates an app for a user.
 func (p *Client) CreateApp(ctx context.Context, a App) (*App, error) {
-	return createNew(ctx, p, "app", p.ListApps, func(x App) int64 { return x.ID }, func(x App) bool { return x.Name == a.Name && x.UserID == a.UserID }, p.GetApp,
+	return createNew(
+		ctx,
+		p,
+		"app",
+		p.ListApps,
+		func(x App) int64 { return x.ID },
+		func(x App) bool { return x.Name == a.Name && x.UserID == a.UserID },
+		p.GetApp,
 		func(ctx context.Context) (*App, error) {
 			var out App
 			if err := p.do(ctx, http.MethodPost, appsPath, nil, a, &out); err != nil {
 				return nil, err
 			}
 			return &out, nil
-		})
+		},
+	)
 }
 
 // GetApp reads an app.

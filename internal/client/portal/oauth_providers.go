@@ -114,7 +114,13 @@ func (p *Client) CreateClientType(ctx context.Context, providerID int64, in Clie
 	list := func(ctx context.Context) ([]ClientType, error) {
 		return listAll(ctx, p, clientTypesPath(providerID), decodeArray[ClientType])
 	}
-	return createNew(ctx, p, fmt.Sprintf("client-type/%d", providerID), list, func(c ClientType) int64 { return c.ID }, func(c ClientType) bool { return c.Name == in.Name },
+	return createNew(
+		ctx,
+		p,
+		fmt.Sprintf("client-type/%d", providerID),
+		list,
+		func(c ClientType) int64 { return c.ID },
+		func(c ClientType) bool { return c.Name == in.Name },
 		func(ctx context.Context, id int64) (*ClientType, error) { return p.GetClientType(ctx, providerID, id) },
 		func(ctx context.Context) (*ClientType, error) {
 			var out ClientType
@@ -122,7 +128,8 @@ func (p *Client) CreateClientType(ctx context.Context, providerID int64, in Clie
 				return nil, err
 			}
 			return &out, nil
-		})
+		},
+	)
 }
 
 // GetClientType reads one client type.

@@ -229,7 +229,14 @@ func (p *Client) addKnown(kind string, id int64) {
 // fields whose GET shape differs from the PUT one (catalogue names vs ids).
 // Fields the provider does not manage are sent back unchanged, so a Portal
 // that replaces keeps them. out receives the PUT's answer.
-func (p *Client) putWhole(ctx context.Context, path string, in any, readOnly []string, fix func(ctx context.Context, got, body map[string]json.RawMessage) error, out any) error {
+func (p *Client) putWhole(
+	ctx context.Context,
+	path string,
+	in any,
+	readOnly []string,
+	fix func(ctx context.Context, got, body map[string]json.RawMessage) error,
+	out any,
+) error {
 	current := map[string]json.RawMessage{}
 	if err := p.do(ctx, http.MethodGet, path, nil, nil, &current); err != nil {
 		return err

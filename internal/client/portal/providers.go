@@ -88,14 +88,22 @@ const providersPath = "/providers"
 func (p *Client) CreateAPIProvider(ctx context.Context, in APIProvider) (*APIProvider, error) {
 	body := providerCreate{Name: in.Name, Type: "tyk-pro"}
 	body.Configuration.MetaData = in.Configuration.MetaData
-	return createNew(ctx, p, "api-provider", p.ListAPIProviders, func(x APIProvider) int64 { return x.ID }, func(x APIProvider) bool { return x.Name == in.Name }, p.GetAPIProvider,
+	return createNew(
+		ctx,
+		p,
+		"api-provider",
+		p.ListAPIProviders,
+		func(x APIProvider) int64 { return x.ID },
+		func(x APIProvider) bool { return x.Name == in.Name },
+		p.GetAPIProvider,
 		func(ctx context.Context) (*APIProvider, error) {
 			var out APIProvider
 			if err := p.do(ctx, http.MethodPost, providersPath, nil, body, &out); err != nil {
 				return nil, err
 			}
 			return &out, nil
-		})
+		},
+	)
 }
 
 // GetAPIProvider reads a provider.

@@ -26,14 +26,22 @@ const usersPath = "/users"
 
 // CreateUser creates a user; the Portal handles passwords (invitation).
 func (p *Client) CreateUser(ctx context.Context, u User) (*User, error) {
-	return createNew(ctx, p, "user", p.ListUsers, func(x User) int64 { return x.ID }, func(x User) bool { return strings.EqualFold(x.Email, u.Email) }, p.GetUser,
+	return createNew(
+		ctx,
+		p,
+		"user",
+		p.ListUsers,
+		func(x User) int64 { return x.ID },
+		func(x User) bool { return strings.EqualFold(x.Email, u.Email) },
+		p.GetUser,
 		func(ctx context.Context) (*User, error) {
 			var out User
 			if err := p.do(ctx, http.MethodPost, usersPath, nil, u, &out); err != nil {
 				return nil, err
 			}
 			return &out, nil
-		})
+		},
+	)
 }
 
 // GetUser reads a user.
