@@ -18,8 +18,9 @@ import (
 // a policy that grants an API through its ACL partition inherits the
 // session's root limits, which come from the API's default policies and are
 // unlimited when those set none, or when the API has no default policy
-// (internal/policy/apply.go; recorded on Gateway 5.12.1,
-// ../shared/tyk-recordings/gateway-5.12.1-dcr.md). A consumer can then skip
+// (the Gateway's internal/policy/apply.go, "If some APIs had only ACL
+// partitions, inherit rest from session level"; observed on Gateway 5.12.1
+// run with this provider's configuration). A consumer can then skip
 // its plan by asking the IdP for the product scope alone. The check computes,
 // with dashboard.Resolve, what a token carrying one mapped scope gets, from
 // the Dashboard's objects with this plan's changes laid over them, and

@@ -117,8 +117,8 @@ func (c *ScopeClaim) UnmarshalJSON(b []byte) error {
 }
 
 // ScopeMapping returns the scope → policy mapping the Gateway uses: the
-// `scopes.jwt` form when `scopes` is set, else the deprecated field
-// (tyk-api.md §6.4, "Which mapping field wins").
+// `scopes.jwt` form when `scopes` is set, else the deprecated field (the
+// Gateway's apidef.APIDefinition.GetScopeToPolicyMapping, Tyk 5.0.1+).
 func (d *APIDefinition) ScopeMapping() map[string]string {
 	if d.Scopes != nil && d.Scopes.JWT != nil && d.Scopes.JWT.ScopeToPolicy != nil {
 		return d.Scopes.JWT.ScopeToPolicy

@@ -93,7 +93,9 @@ func (a *AccessDefinition) UnmarshalJSON(b []byte) error {
 }
 
 // GatewayID returns the id under which every Gateway version indexes the
-// policy: the custom id when set, else the database _id (tyk-api.md §6.2).
+// policy: the custom id when set, else the database _id (Gateway 5.11+:
+// internal/model/policies.go EnsurePolicyId; before, the _id unless
+// policies.allow_explicit_policy_id is set, gateway/policy.go).
 func (p *Policy) GatewayID() string {
 	if p.ID != "" {
 		return p.ID
@@ -118,7 +120,8 @@ func (d *Client) CreatePolicy(ctx context.Context, p *Policy) (string, error) {
 		}
 		id := env.Message
 		if !IsObjectID(id) {
-			// Some Dashboard versions put the id in Meta (tyk-api.md §6.2).
+			// The spec's example has the id in Message; Tyk's own
+			// sync tool reads Meta: accept either.
 			var meta string
 			if json.Unmarshal(env.Meta, &meta) == nil && IsObjectID(meta) {
 				id = meta

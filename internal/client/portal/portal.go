@@ -84,8 +84,8 @@ func listAll[T any](ctx context.Context, p *Client, path string, decode func([]b
 	return all, nil
 }
 
-// decodeArray accepts a bare JSON array or {"data":[...]} (GET /plans since
-// the 1.13 spec; tyk-api.md §1.3).
+// decodeArray accepts a bare JSON array or {"data":[...]} (GET /plans: an
+// array in the Portal spec up to 1.12, {"data":[...]} from 1.13).
 func decodeArray[T any](b []byte) ([]T, error) {
 	var items []T
 	trimmed := strings.TrimSpace(string(b))

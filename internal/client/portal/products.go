@@ -232,7 +232,7 @@ func (p *Client) CatalogueIDs(ctx context.Context, names []string) ([]int64, err
 
 // productWriteShape turns a product as GET returns it into the shape PUT
 // takes: Catalogues, Tags and Templates are names on GET and ids on writes
-// (tyk-api.md §3.3; the spec's PUT example sends ids). Catalogues map through
+// (the Portal spec's GET and PUT examples for /products/{id}). Catalogues map through
 // the catalogue list, Templates (the product's client types) through the
 // product's client-type list, Tags through the tag list; each list is read
 // only when the product has such names. An empty SpecDetails (API products)
