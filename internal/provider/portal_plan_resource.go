@@ -2,12 +2,10 @@ package provider
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -19,8 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -40,22 +36,23 @@ type PortalPlanResource struct{ resourceBase }
 func NewPortalPlanResource() resource.Resource { return &PortalPlanResource{} }
 
 type portalPlanModel struct {
-	ID               types.Int64   `tfsdk:"id"`
-	ProviderID       types.Int64   `tfsdk:"provider_id"`
-	PolicyID         types.String  `tfsdk:"policy_id"`
-	Name             types.String  `tfsdk:"name"`
-	DisplayName      types.String  `tfsdk:"display_name"`
-	Description      types.String  `tfsdk:"description"`
-	Scopes           types.Set     `tfsdk:"scopes"`
+	offeringModel
 	RateLimit        types.Float64 `tfsdk:"rate_limit"`
 	Per              types.Float64 `tfsdk:"per"`
 	Quota            types.Int64   `tfsdk:"quota"`
 	QuotaRenewalRate types.Int64   `tfsdk:"quota_renewal_rate"`
 	KeyExpiresIn     types.Int64   `tfsdk:"key_expires_in"`
 	AutoApprove      types.Bool    `tfsdk:"auto_approve_access_requests"`
-	CatalogueIDs     types.Set     `tfsdk:"catalogue_ids"`
 	MetaData         types.Map     `tfsdk:"metadata"`
-	ReferenceID      types.String  `tfsdk:"reference_id"`
+}
+
+// planOps are the Portal calls of plans.
+func planOps(p *portal.Client) offeringOps[portal.Plan, portal.PlanInput] {
+	return offeringOps[portal.Plan, portal.PlanInput]{
+		kind: "plan", what: "Portal plan",
+		get: p.GetPlan, create: p.CreatePlan, update: p.UpdatePlan, imported: p.ImportedPlan,
+		identity: func(pl *portal.Plan) (int64, string, string) { return pl.ID, pl.Name, pl.ReferenceID },
+	}
 }
 
 func (r *PortalPlanResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -69,100 +66,57 @@ func (r *PortalPlanResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			"(Portal 1.13+: set `name` and the limits; the Portal creates the plan's rate-limit/quota policy) or **Dashboard-first** (set " +
 			"`policy_id` to a partitioned rate-limit/quota `tyk_policy` without ACL; the resource synchronizes the provider and manages the " +
 			"imported plan's Portal settings; destroy resets them).",
-		Attributes: map[string]schema.Attribute{
-			"id": schema.Int64Attribute{
-				Computed: true, Description: "The plan's Portal id.",
-				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
-			},
-			"provider_id": schema.Int64Attribute{
-				Required: true, Description: "The `tyk_portal_api_provider` the plan belongs to. Changing it replaces the plan.",
-				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
-			},
-			"policy_id": schema.StringAttribute{
-				Optional: true, Description: "Dashboard-first: the `_id` of the plan's partitioned policy. Conflicts with `name` and the limits. Changing it replaces the plan.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators: []validator.String{
-					stringvalidator.ExactlyOneOf(path.MatchRoot("name"), path.MatchRoot("policy_id")),
-					stringvalidator.ConflictsWith(
-						path.MatchRoot("rate_limit"),
-						path.MatchRoot("per"),
-						path.MatchRoot("quota"),
-						path.MatchRoot("quota_renewal_rate"),
-						path.MatchRoot("key_expires_in"),
-					),
-				},
-			},
-			"name": schema.StringAttribute{
-				Optional: true, Computed: true, Description: "Portal-first: plan name, also its policy's name (UI: Name). Dashboard-first: the policy's name (read-only).",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"display_name": schema.StringAttribute{
-				Optional:    true,
-				Computed:    true,
-				Default:     stringdefault.StaticString(""),
-				Description: "Name shown to developers (UI: Plan display name).",
-			},
-			"description": schema.StringAttribute{
-				Optional:    true,
-				Computed:    true,
-				Default:     stringdefault.StaticString(""),
-				Description: "Description shown to developers (UI: Description).",
-			},
-			"scopes": schema.SetAttribute{
-				ElementType: types.StringType, Optional: true, Computed: true, Default: setdefault.StaticValue(emptyStringSet()),
-				Description: "The plan's OAuth scope for DCR (UI: Advanced settings → Scopes; `JWTScope` in the API). Tyk requires one scope per plan, unique across all products and plans.",
-				Validators:  []validator.Set{setvalidator.ValueStringsAre(scopeValidator())},
-			},
-			"rate_limit": schema.Float64Attribute{
-				Optional: true, Computed: true, Description: "Requests per `per` seconds; `-1` for unlimited. " + limitsFromPolicy,
-				PlanModifiers: []planmodifier.Float64{float64planmodifier.UseStateForUnknown()},
-				Validators: []validator.Float64{
-					float64validator.Any(float64validator.OneOf(-1), float64validator.AtLeast(0)),
-					float64validator.AlsoRequires(path.MatchRoot("per")),
-				},
-			},
-			"per": schema.Float64Attribute{
-				Optional: true, Computed: true, Description: "Rate-limit window in seconds. " + limitsFromPolicy,
-				PlanModifiers: []planmodifier.Float64{float64planmodifier.UseStateForUnknown()},
-				Validators: []validator.Float64{
-					float64validator.Any(float64validator.OneOf(-1), float64validator.AtLeast(1)),
-					float64validator.AlsoRequires(path.MatchRoot("rate_limit")),
-				},
-			},
-			"quota": schema.Int64Attribute{
-				Optional: true, Computed: true, Description: "Requests per quota period; `-1` for unlimited. " + limitsFromPolicy,
-				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
-				Validators:    []validator.Int64{int64validator.Any(int64validator.OneOf(-1), int64validator.AtLeast(0))},
-			},
-			"quota_renewal_rate": schema.Int64Attribute{
-				Optional: true, Computed: true, Description: "Quota period in seconds; `-1` for never. " + limitsFromPolicy,
-				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
-				Validators:    []validator.Int64{int64validator.Any(int64validator.OneOf(-1), int64validator.AtLeast(1))},
-			},
-			"key_expires_in": schema.Int64Attribute{
-				Optional: true, Computed: true, Description: "Credential lifetime in seconds; `0` for never. " + limitsFromPolicy,
-				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
-				Validators:    []validator.Int64{int64validator.AtLeast(0)},
-			},
-			"auto_approve_access_requests": schema.BoolAttribute{
-				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
-				Description: "Approve access requests for this plan automatically (UI: Auto-approve provisioning request). Default `false`.",
-			},
-			"catalogue_ids": schema.SetAttribute{
-				ElementType: types.Int64Type, Optional: true, Computed: true, Default: setdefault.StaticValue(emptyInt64Set()),
-				Description: "Catalogues the plan is published in (UI: Catalogues).",
-			},
-			"metadata": schema.MapAttribute{
-				ElementType: types.StringType, Optional: true, Computed: true,
-				Default:     mapdefault.StaticValue(types.MapValueMust(types.StringType, map[string]attr.Value{})),
-				Description: "Metadata copied onto credentials issued with this plan (UI: Credential metadata).",
-			},
-			"reference_id": schema.StringAttribute{
-				Computed: true, Description: "The `_id` of the plan's Dashboard policy.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		Attributes: offeringSchema("plan", "partitioned rate-limit/quota policy without ACL", "to developers",
+			"rate_limit", "per", "quota", "quota_renewal_rate", "key_expires_in"),
+	}
+	for name, a := range map[string]schema.Attribute{
+		"scopes": schema.SetAttribute{
+			ElementType: types.StringType, Optional: true, Computed: true, Default: setdefault.StaticValue(emptyStringSet()),
+			Description: "The plan's OAuth scope for DCR (UI: Advanced settings → Scopes; `JWTScope` in the API). Tyk requires one scope per plan, unique across all products and plans.",
+			Validators:  []validator.Set{setvalidator.ValueStringsAre(scopeValidator())},
+		},
+		"rate_limit": schema.Float64Attribute{
+			Optional: true, Computed: true, Description: "Requests per `per` seconds; `-1` for unlimited. " + limitsFromPolicy,
+			PlanModifiers: []planmodifier.Float64{float64planmodifier.UseStateForUnknown()},
+			Validators: []validator.Float64{
+				float64validator.Any(float64validator.OneOf(-1), float64validator.AtLeast(0)),
+				float64validator.AlsoRequires(path.MatchRoot("per")),
 			},
 		},
+		"per": schema.Float64Attribute{
+			Optional: true, Computed: true, Description: "Rate-limit window in seconds. " + limitsFromPolicy,
+			PlanModifiers: []planmodifier.Float64{float64planmodifier.UseStateForUnknown()},
+			Validators: []validator.Float64{
+				float64validator.Any(float64validator.OneOf(-1), float64validator.AtLeast(1)),
+				float64validator.AlsoRequires(path.MatchRoot("rate_limit")),
+			},
+		},
+		"quota": schema.Int64Attribute{
+			Optional: true, Computed: true, Description: "Requests per quota period; `-1` for unlimited. " + limitsFromPolicy,
+			PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			Validators:    []validator.Int64{int64validator.Any(int64validator.OneOf(-1), int64validator.AtLeast(0))},
+		},
+		"quota_renewal_rate": schema.Int64Attribute{
+			Optional: true, Computed: true, Description: "Quota period in seconds; `-1` for never. " + limitsFromPolicy,
+			PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			Validators:    []validator.Int64{int64validator.Any(int64validator.OneOf(-1), int64validator.AtLeast(1))},
+		},
+		"key_expires_in": schema.Int64Attribute{
+			Optional: true, Computed: true, Description: "Credential lifetime in seconds; `0` for never. " + limitsFromPolicy,
+			PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			Validators:    []validator.Int64{int64validator.AtLeast(0)},
+		},
+		"auto_approve_access_requests": schema.BoolAttribute{
+			Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+			Description: "Approve access requests for this plan automatically (UI: Auto-approve provisioning request). Default `false`.",
+		},
+		"metadata": schema.MapAttribute{
+			ElementType: types.StringType, Optional: true, Computed: true,
+			Default:     mapdefault.StaticValue(types.MapValueMust(types.StringType, map[string]attr.Value{})),
+			Description: "Metadata copied onto credentials issued with this plan (UI: Credential metadata).",
+		},
+	} {
+		resp.Schema.Attributes[name] = a
 	}
 }
 
@@ -170,29 +124,14 @@ func (r *PortalPlanResource) Configure(_ context.Context, req resource.Configure
 	r.configure(req.ProviderData, &resp.Diagnostics)
 }
 
+// ModifyPlan runs the plan-time checks (modifyOfferingPlan).
 func (r *PortalPlanResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.data == nil || r.data.portal == nil {
-		return
-	}
-	var plan, state portalPlanModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if !req.State.Raw.IsNull() {
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(offeringPlanChecks(ctx, r.data, offering{
-		kind: "plan", creating: req.State.Raw.IsNull(), providerID: plan.ProviderID, policyID: plan.PolicyID, name: plan.Name,
-		scopes: plan.Scopes, priorScopes: state.Scopes, priorID: state.ID,
-	})...)
-	// Dashboard-first: the name and limits are the policy's, and the
-	// policy may change in this same apply; an update reads them afresh.
-	if !req.State.Raw.IsNull() && !plan.PolicyID.IsNull() && !req.Plan.Raw.Equal(req.State.Raw) {
-		plan.Name, plan.RateLimit, plan.Per = types.StringUnknown(), types.Float64Unknown(), types.Float64Unknown()
-		plan.Quota, plan.QuotaRenewalRate, plan.KeyExpiresIn = types.Int64Unknown(), types.Int64Unknown(), types.Int64Unknown()
-		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
-	}
+	modifyOfferingPlan(ctx, r.data, "plan", req, resp,
+		func(m *portalPlanModel) offering { return m.checked() },
+		func(m *portalPlanModel) {
+			m.Name, m.RateLimit, m.Per = types.StringUnknown(), types.Float64Unknown(), types.Float64Unknown()
+			m.Quota, m.QuotaRenewalRate, m.KeyExpiresIn = types.Int64Unknown(), types.Int64Unknown(), types.Int64Unknown()
+		})
 }
 
 func optFloat(v types.Float64) *float64 {
@@ -230,17 +169,8 @@ func (m *portalPlanModel) input(ctx context.Context, cur *portal.Plan, diags *di
 		if m.Name.ValueString() != "" {
 			in.Name = m.Name.ValueString()
 		}
-		in.RateLimit, in.Per, in.Quota, in.QuotaRenewalRate, in.KeyExpiresIn = optFloat(
-			m.RateLimit,
-		), optFloat(
-			m.Per,
-		), optInt(
-			m.Quota,
-		), optInt(
-			m.QuotaRenewalRate,
-		), optInt(
-			m.KeyExpiresIn,
-		)
+		in.RateLimit, in.Per = optFloat(m.RateLimit), optFloat(m.Per)
+		in.Quota, in.QuotaRenewalRate, in.KeyExpiresIn = optInt(m.Quota), optInt(m.QuotaRenewalRate), optInt(m.KeyExpiresIn)
 		in.UnlimitedRateLimit = in.RateLimit != nil && *in.RateLimit < 0
 		in.UnlimitedQuota = in.Quota != nil && *in.Quota < 0
 	}
@@ -292,36 +222,25 @@ func (r *PortalPlanResource) Create(ctx context.Context, req resource.CreateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(
-		checkScopesFree(
-			ctx,
-			r.data,
-			setStrings(ctx, plan.Scopes, &resp.Diagnostics),
-			scopeSelf{kind: "plan", id: -1, policy: plan.PolicyID.ValueString()},
-			path.Root("scopes"),
-		)...)
-	if resp.Diagnostics.HasError() {
+	r.write(ctx, p, &plan, -1, types.Int64Null(), &resp.Diagnostics)
+	if plan.ID.IsNull() || plan.ID.IsUnknown() {
 		return
 	}
-	var pl *portal.Plan
-	var err error
-	if !plan.PolicyID.IsNull() {
-		cur, aerr := p.ImportedPlan(ctx, plan.ProviderID.ValueInt64(), plan.PolicyID.ValueString())
-		if aerr != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("policy_id"), "Plan not imported", aerr.Error())
-			return
-		}
-		pl, err = p.UpdatePlan(ctx, cur.ID, plan.input(ctx, cur, &resp.Diagnostics))
-	} else {
-		pl, err = p.CreatePlan(ctx, plan.input(ctx, nil, &resp.Diagnostics))
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Could not create Portal plan", err.Error())
-		return
-	}
-	r.fromAPI(ctx, p, &plan, pl, &resp.Diagnostics)
-	r.data.scopes.record("plan", pl.ID, pl.Name, pl.ReferenceID, setStrings(ctx, plan.Scopes, &resp.Diagnostics))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// write creates, adopts or updates the plan (offeringOps.write) and maps the
+// answer into m.
+func (r *PortalPlanResource) write(ctx context.Context, p *portal.Client, m *portalPlanModel, id int64, priorProvider types.Int64, diags *diag.Diagnostics) {
+	ops := planOps(p)
+	scopes := setStrings(ctx, m.Scopes, diags)
+	w := offeringWrite{id: id, providerID: m.ProviderID, priorProviderID: priorProvider, policyID: m.PolicyID, scopes: scopes}
+	pl := ops.write(ctx, r.data, p, w, func(cur *portal.Plan) portal.PlanInput { return m.input(ctx, cur, diags) }, diags)
+	if pl == nil {
+		return
+	}
+	r.fromAPI(ctx, p, m, pl, diags)
+	ops.record(r.data, pl, scopes)
 }
 
 func (r *PortalPlanResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -331,18 +250,10 @@ func (r *PortalPlanResource) Read(ctx context.Context, req resource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	pl, err := p.GetPlan(ctx, state.ID.ValueInt64())
-	if readFailed(
-		ctx,
-		resp,
-		err,
-		"Portal plan",
-		fmt.Sprintf("Plan %d (%s) no longer exists or is hidden (its policy is gone)", state.ID.ValueInt64(), state.Name.ValueString()),
-	) {
-		return
+	if pl, ok := planOps(p).read(ctx, resp, state.ID.ValueInt64(), state.Name.ValueString()); ok {
+		r.fromAPI(ctx, p, &state, pl, &resp.Diagnostics)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	}
-	r.fromAPI(ctx, p, &state, pl, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
 func (r *PortalPlanResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -353,25 +264,10 @@ func (r *PortalPlanResource) Update(ctx context.Context, req resource.UpdateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	id := state.ID.ValueInt64()
-	resp.Diagnostics.Append(
-		checkScopesFree(ctx, r.data, setStrings(ctx, plan.Scopes, &resp.Diagnostics), scopeSelf{kind: "plan", id: id}, path.Root("scopes"))...)
-	syncBeforeUpdate(ctx, p, plan.PolicyID, state.ProviderID, &resp.Diagnostics)
-	cur, err := p.GetPlan(ctx, id)
-	if err != nil {
-		resp.Diagnostics.AddError("Could not read Portal plan", err.Error())
+	r.write(ctx, p, &plan, state.ID.ValueInt64(), state.ProviderID, &resp.Diagnostics)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	pl, err := p.UpdatePlan(ctx, id, plan.input(ctx, cur, &resp.Diagnostics))
-	if err != nil {
-		resp.Diagnostics.AddError("Could not update Portal plan", err.Error())
-		return
-	}
-	r.fromAPI(ctx, p, &plan, pl, &resp.Diagnostics)
-	r.data.scopes.record("plan", id, pl.Name, pl.ReferenceID, setStrings(ctx, plan.Scopes, &resp.Diagnostics))
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
 func (r *PortalPlanResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -391,14 +287,9 @@ func (r *PortalPlanResource) Delete(ctx context.Context, req resource.DeleteRequ
 				return err
 			}
 			reset := portalPlanModel{
-				ProviderID:   state.ProviderID,
-				PolicyID:     state.PolicyID,
-				DisplayName:  types.StringValue(""),
-				Description:  types.StringValue(""),
-				Scopes:       emptyStringSet(),
-				AutoApprove:  types.BoolValue(false),
-				CatalogueIDs: emptyInt64Set(),
-				MetaData:     types.MapValueMust(types.StringType, map[string]attr.Value{}),
+				offeringModel: state.resetPortalSettings(),
+				AutoApprove:   types.BoolValue(false),
+				MetaData:      types.MapValueMust(types.StringType, map[string]attr.Value{}),
 			}
 			_, err = p.UpdatePlan(ctx, id, reset.input(ctx, cur, &resp.Diagnostics))
 			return err

@@ -73,11 +73,11 @@ func policiesNamed(sb *sandbox.Sandbox, name string) []map[string]any {
 func TestAccPortalProductPlan_portalFirst(t *testing.T) {
 	name := acctest.Name("accpf")
 	sb := acctest.Sandbox(t)
-	cfg := func(scope string, rate int) string {
+	cfgNamed := func(scope string, rate int, renamed string) string {
 		return portalBase(sb, name) + fmt.Sprintf(`
 resource "tyk_portal_product" "payments" {
   provider_id     = tyk_portal_api_provider.dashboard.id
-  name            = "%[1]s-product"
+  name            = "%[1]s-product%[4]s"
   display_name    = "Payments"
   api_ids         = [tyk_api.payments.api_id]
   dcr_enabled     = true
@@ -88,7 +88,7 @@ resource "tyk_portal_product" "payments" {
 
 resource "tyk_portal_plan" "free" {
   provider_id        = tyk_portal_api_provider.dashboard.id
-  name               = "%[1]s-plan"
+  name               = "%[1]s-plan%[4]s"
   scopes             = [%[2]q]
   rate_limit         = %[3]d
   per                = 60
@@ -96,13 +96,18 @@ resource "tyk_portal_plan" "free" {
   quota_renewal_rate = 3600
   catalogue_ids      = [1]
 }
-`, name, scope, rate)
+`, name, scope, rate, renamed)
 	}
+	cfg := func(scope string, rate int) string { return cfgNamed(scope, rate, "") }
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		CheckDestroy: func(s *terraform.State) error {
-			if n := len(policiesNamed(sb, name+"-product")) + len(policiesNamed(sb, name+"-plan")); n != 0 {
+			n := 0
+			for _, pol := range []string{"-product", "-plan", "-product-renamed", "-plan-renamed"} {
+				n += len(policiesNamed(sb, name+pol))
+			}
+			if n != 0 {
 				return fmt.Errorf("%d product/plan policies left in the Dashboard", n)
 			}
 			return nil
@@ -183,6 +188,21 @@ resource "tyk_portal_plan" "dup" {
 `, name),
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`(?s)Scope "` + name + `_product" is already used by API product`),
+			},
+			{
+				// Portal-first names are the resources': renaming is an
+				// in-place update that converges in one apply.
+				Config: cfgNamed(name+"_gold", 20, "-renamed"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("tyk_portal_product.payments", plancheck.ResourceActionUpdate),
+						plancheck.ExpectResourceAction("tyk_portal_plan.free", plancheck.ResourceActionUpdate),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("tyk_portal_product.payments", tfjsonpath.New("name"), knownvalue.StringExact(name+"-product-renamed")),
+					statecheck.ExpectKnownValue("tyk_portal_plan.free", tfjsonpath.New("name"), knownvalue.StringExact(name+"-plan-renamed")),
+				},
 			},
 		},
 	})
