@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"regexp"
 	"sort"
 	"strings"
@@ -250,17 +249,7 @@ func (r *APIScopeMappingResource) Delete(ctx context.Context, req resource.Delet
 		return
 	}
 	owned := mapOf(ctx, state.ScopeToPolicy, &resp.Diagnostics)
-	_, err := d.ModifyAPI(ctx, state.APIID.ValueString(), func(def *dashboard.APIDefinition) error {
-		m := def.ScopeMapping()
-		for scope, policy := range owned {
-			if m[scope] == policy {
-				delete(m, scope)
-			}
-		}
-		def.SetScopeMapping(m)
-		return nil
-	})
-	deleteFailed(&resp.Diagnostics, err, "Tyk API scope mapping")
+	deleteFailed(&resp.Diagnostics, d.RemoveOwnedScopeMappings(ctx, state.APIID.ValueString(), owned), "Tyk API scope mapping")
 }
 
 // ImportState takes `<api_id>:<scope>[,<scope>…]`.
@@ -316,40 +305,18 @@ func (r *APIScopeMappingResource) apply(
 	if diags.HasError() {
 		return
 	}
-	var conflicts []string
-	w, err := d.ModifyAPI(ctx, apiID, func(def *dashboard.APIDefinition) error {
-		cur := def.ScopeMapping()
-		for scope, policy := range want {
-			if _, mine := owned[scope]; mine {
-				continue
-			}
-			if existing, taken := cur[scope]; taken && existing != policy {
-				conflicts = append(conflicts, fmt.Sprintf("scope %q is mapped to policy %s", scope, existing))
-			}
-		}
-		if len(conflicts) > 0 {
-			return errConflict
-		}
-		next := copyOf(cur)
-		for scope := range owned {
-			delete(next, scope)
-		}
-		maps.Copy(next, want)
-		def.SetScopeMapping(next)
-		return nil
-	})
-	if errors.Is(err, errConflict) {
-		sort.Strings(conflicts)
+	got, err := d.SetOwnedScopeMappings(ctx, apiID, owned, want)
+	var conflict *dashboard.MappingConflictError
+	if errors.As(err, &conflict) {
 		diags.AddAttributeError(path.Root("scope_to_policy"), "Scope already mapped on this API",
 			fmt.Sprintf("On API %s, %s by another resource or outside Terraform. Nothing was changed. "+
-				"Remove that entry, or use another scope.", apiID, strings.Join(conflicts, "; ")))
+				"Remove that entry, or use another scope.", apiID, conflict))
 		return
 	}
 	if err != nil {
 		diags.AddError("Could not write Tyk API scope mapping", err.Error())
 		return
 	}
-	got := w.APIDefinition.ScopeMapping()
 	for scope, policy := range want {
 		if got[scope] != policy {
 			diags.AddError(
@@ -367,8 +334,6 @@ func (r *APIScopeMappingResource) apply(
 	}
 	m.ID = types.StringValue(mappingID(apiID, want))
 }
-
-var errConflict = errors.New("scope mapping conflict")
 
 func mappingID(apiID string, m map[string]string) string {
 	scopes := make([]string, 0, len(m))
@@ -439,12 +404,4 @@ func (r *APIScopeMappingResource) claimScopes(apiID string, entries types.Map, d
 		}
 		claims[scope] = self
 	}
-}
-
-// copyOf is maps.Clone that never returns nil, so entries can be added.
-func copyOf(m map[string]string) map[string]string {
-	if m == nil {
-		return map[string]string{}
-	}
-	return maps.Clone(m)
 }

@@ -31,7 +31,7 @@ func fakeTyk(t *testing.T, status int) (*providerData, *atomic.Int32) {
 	}))
 	t.Cleanup(srv.Close)
 	mk := func(plane string) *client.Client {
-		c, err := client.New(client.Config{Plane: plane, BaseURL: srv.URL, Token: "t", MaxRetries: -1})
+		c, err := client.New(client.Config{Plane: plane, BaseURL: srv.URL, Token: "unit-test-token", MaxRetries: -1})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -11,6 +11,7 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -324,4 +325,64 @@ func (d *Client) ModifyAPI(ctx context.Context, apiID string, fn func(def *APIDe
 		return nil, err
 	}
 	return d.GetAPI(ctx, w.APIDefinition.APIID)
+}
+
+// MappingConflictError lists the scopes SetOwnedScopeMappings found mapped
+// to other policies by another writer; nothing was written.
+type MappingConflictError struct{ Conflicts []string }
+
+func (e *MappingConflictError) Error() string {
+	return strings.Join(e.Conflicts, "; ")
+}
+
+// SetOwnedScopeMappings replaces, on one API, the scope → policy entries a
+// caller owns (owned, as last written) by want, leaving every other entry
+// as it is, under the per-API lock (ModifyAPI). A scope of want that another
+// writer maps to a different policy is a *MappingConflictError and nothing
+// is written. It returns the mapping the Dashboard stored.
+func (d *Client) SetOwnedScopeMappings(ctx context.Context, apiID string, owned, want map[string]string) (map[string]string, error) {
+	var conflicts []string
+	w, err := d.ModifyAPI(ctx, apiID, func(def *APIDefinition) error {
+		cur := def.ScopeMapping()
+		for scope, policy := range want {
+			if _, mine := owned[scope]; mine {
+				continue
+			}
+			if existing, taken := cur[scope]; taken && existing != policy {
+				conflicts = append(conflicts, fmt.Sprintf("scope %q is mapped to policy %s", scope, existing))
+			}
+		}
+		if len(conflicts) > 0 {
+			sort.Strings(conflicts)
+			return &MappingConflictError{Conflicts: conflicts}
+		}
+		next := copyMap(cur)
+		for scope := range owned {
+			delete(next, scope)
+		}
+		maps.Copy(next, want)
+		def.SetScopeMapping(next)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return w.APIDefinition.ScopeMapping(), nil
+}
+
+// RemoveOwnedScopeMappings removes from one API the entries a caller owns,
+// each only if it still maps to the policy the caller wrote (another
+// writer's change is left alone), under the per-API lock.
+func (d *Client) RemoveOwnedScopeMappings(ctx context.Context, apiID string, owned map[string]string) error {
+	_, err := d.ModifyAPI(ctx, apiID, func(def *APIDefinition) error {
+		m := copyMap(def.ScopeMapping())
+		for scope, policy := range owned {
+			if m[scope] == policy {
+				delete(m, scope)
+			}
+		}
+		def.SetScopeMapping(m)
+		return nil
+	})
+	return err
 }
