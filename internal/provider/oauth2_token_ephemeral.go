@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -11,11 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"golang.org/x/oauth2"
-	"golang.org/x/oauth2/clientcredentials"
-
-	"github.com/tykdcr/terraform-provider-tyk/internal/client"
-	"github.com/tykdcr/terraform-provider-tyk/internal/client/oidc"
 )
 
 var (
@@ -89,10 +83,12 @@ func (e *OAuth2TokenEphemeral) Open(ctx context.Context, req ephemeral.OpenReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	opts := e.data.idpOptions()
+	// The provider's IdP client, built once in Configure (it honours
+	// insecure_skip_verify); never a transport of its own.
+	idp := e.data.idpClient()
 	tokenURL := m.TokenURL.ValueString()
 	if tokenURL == "" {
-		disc, err := oidc.Discover(ctx, m.WellKnownURL.ValueString(), opts)
+		disc, err := idp.Discover(ctx, m.WellKnownURL.ValueString())
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("well_known_url"), "Discovery failed", err.Error())
 			return
@@ -101,25 +97,9 @@ func (e *OAuth2TokenEphemeral) Open(ctx context.Context, req ephemeral.OpenReque
 	}
 	var scopes []string
 	resp.Diagnostics.Append(m.Scopes.ElementsAs(ctx, &scopes, false)...)
-	style := oauth2.AuthStyleInHeader
-	if m.AuthMethod.ValueString() == "client_secret_post" {
-		style = oauth2.AuthStyleInParams
-	}
-	cfg := clientcredentials.Config{
-		ClientID: m.ClientID.ValueString(), ClientSecret: m.ClientSecret.ValueString(),
-		TokenURL: tokenURL, Scopes: scopes, AuthStyle: style,
-	}
-	// The provider's IdP client (built once in Configure; it honours
-	// insecure_skip_verify), never a transport of its own.
-	hc := opts.HTTPClient
-	ctx = client.MaskValues(ctx, m.ClientSecret.ValueString())
-	tok, err := cfg.Token(context.WithValue(ctx, oauth2.HTTPClient, hc))
+	tok, err := idp.ClientCredentials(ctx, tokenURL, m.ClientID.ValueString(), m.ClientSecret.ValueString(), m.AuthMethod.ValueString(), scopes)
 	if err != nil {
-		// x/oauth2 errors carry the IdP's answer, never the client secret.
-		resp.Diagnostics.AddError(
-			"Could not obtain an access token",
-			fmt.Sprintf("The token request to %s for client %s failed: %s", tokenURL, m.ClientID.ValueString(), err),
-		)
+		resp.Diagnostics.AddError("Could not obtain an access token", err.Error())
 		return
 	}
 	m.AccessToken = types.StringValue(tok.AccessToken)

@@ -53,7 +53,7 @@ func TestOAuth2TokenTLS(t *testing.T) {
 	}))
 	defer srv.Close()
 	for _, insecure := range []bool{true, false} {
-		data := &providerData{idp: oidc.Options{InsecureSkipVerify: insecure, HTTPClient: client.NewHTTPClient(insecure, client.DefaultTimeout)}}
+		data := &providerData{idp: oidc.New(oidc.Options{InsecureSkipVerify: insecure, HTTPClient: client.NewHTTPClient(insecure, client.DefaultTimeout)})}
 		resp := openToken(t, data, srv.URL+"/oauth2/token")
 		switch {
 		case insecure && resp.Diagnostics.HasError():

@@ -8,8 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/tykdcr/terraform-provider-tyk/internal/client/oidc"
 )
 
 var _ datasource.DataSource = &OIDCDiscoveryDataSource{}
@@ -73,8 +71,7 @@ func (d *OIDCDiscoveryDataSource) Read(ctx context.Context, req datasource.ReadR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	opts := d.data.idpOptions()
-	disc, err := oidc.Discover(ctx, m.WellKnownURL.ValueString(), opts)
+	disc, err := d.data.idpClient().Discover(ctx, m.WellKnownURL.ValueString())
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("well_known_url"), "Discovery failed", err.Error())
 		return

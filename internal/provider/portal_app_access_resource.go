@@ -285,10 +285,6 @@ func (r *PortalAppAccessResource) checkReferences(ctx context.Context, req resou
 	}
 }
 
-func (r *PortalAppAccessResource) idpOptions() oidc.Options {
-	return r.data.idpOptions()
-}
-
 func (r *PortalAppAccessResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan appAccessModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -384,7 +380,7 @@ func (r *PortalAppAccessResource) tokenEndpoint(ctx context.Context, p *portal.C
 	if ctID == 0 {
 		return
 	}
-	te, err := tokenEndpointOf(ctx, p, r.idpOptions(), ctID)
+	te, err := tokenEndpointOf(ctx, p, r.data.idpClient(), ctID)
 	if err != nil {
 		diags.AddWarning("Token endpoint unknown", err.Error())
 		return
@@ -394,12 +390,12 @@ func (r *PortalAppAccessResource) tokenEndpoint(ctx context.Context, p *portal.C
 
 // tokenEndpointOf finds the IdP's token endpoint of a client type through
 // its OAuth provider's discovery document (both lookups cached per run).
-func tokenEndpointOf(ctx context.Context, p *portal.Client, opts oidc.Options, clientTypeID int64) (string, error) {
+func tokenEndpointOf(ctx context.Context, p *portal.Client, idp *oidc.Client, clientTypeID int64) (string, error) {
 	wellKnown, err := p.WellKnownURLOfClientType(ctx, clientTypeID)
 	if err != nil {
 		return "", fmt.Errorf("finding client type %d's OAuth2.0 provider failed: %w", clientTypeID, err)
 	}
-	disc, err := oidc.Discover(ctx, wellKnown, opts)
+	disc, err := idp.Discover(ctx, wellKnown)
 	if err != nil {
 		return "", fmt.Errorf("reading the IdP's discovery document %s failed: %w", wellKnown, err)
 	}
@@ -462,7 +458,7 @@ func (r *PortalAppAccessResource) read(ctx context.Context, p *portal.Client, m 
 	if !m.VerifyIdPClient.ValueBool() || !ar.DCREnabled || c.DCRRegistrationClientURI == "" {
 		return true
 	}
-	rc, err := oidc.ReadClient(ctx, c.DCRRegistrationClientURI, c.DCRRegistrationAccessToken, r.idpOptions())
+	rc, err := r.data.idpClient().ReadClient(ctx, c.DCRRegistrationClientURI, c.DCRRegistrationAccessToken)
 	switch {
 	case errors.Is(err, oidc.ErrClientGone) && r.clientStillAuthenticates(ctx, m, c):
 		// RFC 7592 answers 401 alike for a deleted client and a dead
@@ -515,7 +511,7 @@ func (r *PortalAppAccessResource) clientStillAuthenticates(ctx context.Context, 
 	if te == "" || c.OAuthClientSecret == "" {
 		return false
 	}
-	ok, err := oidc.ClientAuthenticates(ctx, te, c.OAuthClientID, c.OAuthClientSecret, c.TokenEndpoints, r.idpOptions())
+	ok, err := r.data.idpClient().ClientAuthenticates(ctx, te, c.OAuthClientID, c.OAuthClientSecret, c.TokenEndpoints)
 	return err == nil && ok
 }
 

@@ -142,7 +142,7 @@ func (e *PortalAppCredentialsEphemeral) tokenEndpoint(ctx context.Context, p *po
 			return "", fmt.Errorf("%w; set client_type_id", err)
 		}
 	}
-	return tokenEndpointOf(ctx, p, e.data.idpOptions(), ct)
+	return tokenEndpointOf(ctx, p, e.data.idpClient(), ct)
 }
 
 // sortedFields splits a space- or comma-separated scope string, sorted.

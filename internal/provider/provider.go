@@ -209,7 +209,7 @@ func (p *TykProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		data.portal = portalclient.New(c)
 	}
 	data.insecure, data.timeout, data.retries, data.userAgent = insecure, timeout, retries, ua
-	data.idp = oidc.Options{InsecureSkipVerify: insecure, UserAgent: ua, MaxRetries: retries, HTTPClient: client.NewHTTPClient(insecure, timeout)}
+	data.idp = oidc.New(oidc.Options{InsecureSkipVerify: insecure, UserAgent: ua, MaxRetries: retries, HTTPClient: client.NewHTTPClient(insecure, timeout)})
 	data.allowPlanBypass = cfg.AllowPlanBypass.ValueBool()
 	tflog.Debug(ctx, "Configured Tyk provider", map[string]any{
 		"dashboard_configured": data.dashboard != nil, "portal_configured": data.portal != nil,

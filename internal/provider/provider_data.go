@@ -7,7 +7,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
-	"github.com/tykdcr/terraform-provider-tyk/internal/client"
 	"github.com/tykdcr/terraform-provider-tyk/internal/client/dashboard"
 	"github.com/tykdcr/terraform-provider-tyk/internal/client/oidc"
 	"github.com/tykdcr/terraform-provider-tyk/internal/client/portal"
@@ -35,17 +34,16 @@ type providerData struct {
 	retries   int
 	userAgent string
 
-	// idp are the options of every request to an identity provider
-	// (discovery, RFC 7592 reads, tokens), with one HTTP client built in
-	// Configure.
-	idp oidc.Options
+	// idp is the identity-provider client (discovery, RFC 7592 reads,
+	// tokens), built once in Configure.
+	idp *oidc.Client
 }
 
-// idpOptions returns the IdP options, or defaults when the provider was not
-// configured (validation-only calls).
-func (d *providerData) idpOptions() oidc.Options {
-	if d == nil {
-		return oidc.Options{HTTPClient: client.NewHTTPClient(false, client.DefaultTimeout)}
+// idpClient returns the IdP client, or a default one (certificates
+// verified) when the provider was not configured (validation-only calls).
+func (d *providerData) idpClient() *oidc.Client {
+	if d == nil || d.idp == nil {
+		return oidc.New(oidc.Options{})
 	}
 	return d.idp
 }

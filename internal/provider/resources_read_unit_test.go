@@ -37,7 +37,7 @@ func fakeTyk(t *testing.T, status int) (*providerData, *atomic.Int32) {
 		}
 		return c
 	}
-	return &providerData{dashboard: dashboard.New(mk("Tyk Dashboard")), portal: portal.New(mk("Tyk Portal")), idp: (*providerData)(nil).idpOptions()}, &writes
+	return &providerData{dashboard: dashboard.New(mk("Tyk Dashboard")), portal: portal.New(mk("Tyk Portal"))}, &writes
 }
 
 // someState is a state of the resource's schema with every number 1, every
