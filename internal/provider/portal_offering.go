@@ -185,11 +185,10 @@ func (o offeringOps[T, In]) record(data *providerData, obj *T, scopes []string) 
 	data.scopes.record(o.kind, id, name, ref, scopes)
 }
 
-// offeringSchema holds the attributes products and plans share; kind is
-// "product" or "plan", noun how docs name it ("product", "plan"),
-// policyKind the Dashboard-first policy it is imported from, conflicts the
-// Portal-first attributes policy_id excludes, shownTo who sees the display
-// texts.
+// offeringSchema holds the attributes products and plans share: noun names
+// the object in the docs ("product", "plan"), policyKind the Dashboard-first
+// policy it is imported from, shownTo who sees its display texts, and
+// conflicts the Portal-first attributes that policy_id excludes.
 func offeringSchema(noun, policyKind, shownTo string, conflicts ...string) map[string]schema.Attribute {
 	exclude := make([]path.Expression, 0, len(conflicts))
 	for _, c := range conflicts {
