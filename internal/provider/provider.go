@@ -267,6 +267,15 @@ func (p *TykProvider) DataSources(_ context.Context) []func() datasource.DataSou
 		NewPortalPlanDataSource,
 		NewOIDCDiscoveryDataSource,
 		NewScopeResolutionDataSource,
+		NewPoliciesDataSource,
+		NewAPIsDataSource,
+		NewPortalOAuthProvidersDataSource,
+		NewPortalClientTypesDataSource,
+		NewPortalProductsDataSource,
+		NewPortalPlansDataSource,
+		NewPortalUsersDataSource,
+		NewPortalAppsDataSource,
+		NewPortalAppAccessesDataSource,
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"regexp"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -45,5 +46,23 @@ func (v durationValidator) ValidateString(ctx context.Context, req validator.Str
 	if err != nil || d <= 0 {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
 			fmt.Sprintf("%s: %q is not a positive Go duration such as \"30s\" or \"2m\".", req.Path, req.ConfigValue.ValueString()))
+	}
+}
+
+type regexValidator struct{}
+
+func validRegex() validator.String { return regexValidator{} }
+
+func (regexValidator) Description(context.Context) string {
+	return "value must be an RE2 regular expression"
+}
+func (v regexValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v regexValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := regexp.Compile(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid regular expression",
+			fmt.Sprintf("%s: %s. The filter takes Go's RE2 syntax (https://github.com/google/re2/wiki/Syntax).", req.Path, err))
 	}
 }

@@ -111,9 +111,7 @@ func clientTypesPath(providerID int64) string {
 
 // CreateClientType adds a client type to a provider.
 func (p *Client) CreateClientType(ctx context.Context, providerID int64, in ClientTypeInput) (*ClientType, error) {
-	list := func(ctx context.Context) ([]ClientType, error) {
-		return listAll(ctx, p, clientTypesPath(providerID), decodeArray[ClientType])
-	}
+	list := func(ctx context.Context) ([]ClientType, error) { return p.ListClientTypes(ctx, providerID) }
 	return createNew(
 		ctx,
 		p,
@@ -130,6 +128,11 @@ func (p *Client) CreateClientType(ctx context.Context, providerID int64, in Clie
 			return &out, nil
 		},
 	)
+}
+
+// ListClientTypes lists a provider's client types.
+func (p *Client) ListClientTypes(ctx context.Context, providerID int64) ([]ClientType, error) {
+	return listAll(ctx, p, clientTypesPath(providerID), decodeArray[ClientType])
 }
 
 // GetClientType reads one client type.
