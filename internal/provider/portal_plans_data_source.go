@@ -31,7 +31,7 @@ func NewPortalPlansDataSource() datasource.DataSource {
 	return &listDataSource[plansModel]{
 		typeName: "_portal_plans",
 		description: "Lists the Portal's plans (GET /plans, one request per page). The list items are summaries without the " +
-			"plan's policy (ReferenceID), API provider (ProviderID) or scopes (JWTScope) -- the spec's Plan-index-elem has " +
+			"plan's policy (ReferenceID), API provider (ProviderID) or scopes (JWTScope) -- the spec's PlanSummary has " +
 			"none of them, and a Dashboard-first plan's import ID needs its policy -- so each plan that passes `name_regex` " +
 			"is read once (GET /plans/{id}).",
 		attributes: map[string]schema.Attribute{
