@@ -64,5 +64,93 @@ tf_in "$work/import" plan -input=false -no-color >"$work/import.plan.txt" 2>&1 |
 grep -E '^Plan: 4 to import, 0 to add, 0 to change, 0 to destroy' "$work/import.plan.txt" || { quiet <"$work/import.plan.txt"; echo "the import guide's configuration does not match what it imports" >&2; exit 1; }
 apply_plan_destroy "$work/import"
 
+step "adopt: build a whole DCR setup outside Terraform, as the Dashboard and Portal UIs would"
+(cd "$root" && go build -o bin/ui-setup ./internal/acctest/cmd/ui-setup)
+"$root/bin/ui-setup" -dashboard-url "$dashboard_url" -dashboard-token "$dash_token" -portal-url "$portal_url" -portal-token "$portal_token" \
+  -well-known-url "$hydra_public/.well-known/openid-configuration" -jwks-url "$hydra_public/.well-known/jwks.json" \
+  -upstream-url "$echo_url" >"$work/ui-setup.env"
+# shellcheck disable=SC1091
+. "$work/ui-setup.env"
+portal_get() { curl -fsS -H "Authorization: $portal_token" "$portal_url/portal-api$1"; }
+secret_before=$(portal_get "/apps/$ui_app_id/access-requests" | json 'd[0]["Credentials"][0]["OAuthClientSecret"]')
+hydra_clients() { curl -fsS "$hydra_admin/admin/clients" | json 'sorted(c["client_id"] for c in d)'; }
+clients_before=$(hydra_clients)
+echo "built outside Terraform: app $ui_app_id, access request $ui_access_request_id, OAuth client $ui_client_id"
+
+cp -r "$root/examples/adopt" "$work/adopt"
+step "adopt: the plan imports everything and changes nothing"
+tf_in "$work/adopt" plan -input=false -no-color >"$work/adopt.plan.txt" 2>&1 || { quiet <"$work/adopt.plan.txt"; exit 1; }
+grep -E '^Plan: 16 to import, 0 to add, 0 to change, 0 to destroy' "$work/adopt.plan.txt" || { quiet <"$work/adopt.plan.txt"; echo "adoption would change something" >&2; exit 1; }
+step "adopt: apply (imports only), then the plan is empty"
+tf_in "$work/adopt" apply -auto-approve -input=false -no-color >"$work/adopt.apply.txt" 2>&1 || { quiet <"$work/adopt.apply.txt"; exit 1; }
+grep -E 'Apply complete! Resources: 16 imported, 0 added, 0 changed, 0 destroyed' "$work/adopt.apply.txt" || { quiet <"$work/adopt.apply.txt"; exit 1; }
+tf_in "$work/adopt" plan -detailed-exitcode -input=false -no-color >"$work/adopt.plan2.txt" 2>&1 || { quiet <"$work/adopt.plan2.txt"; echo "plan after adoption is not empty" >&2; exit 1; }
+grep -E 'No changes' "$work/adopt.plan2.txt"
+step "adopt: the IdP holds the same clients, the credentials were not re-issued, and they still get a 200"
+adopted_id=$(tf_in "$work/adopt" output -json client_ids | json 'd["Payments client"]')
+[ "$adopted_id" = "$ui_client_id" ] || { echo "adopted client id $adopted_id, the Portal registered $ui_client_id" >&2; exit 1; }
+[ "$(hydra_clients)" = "$clients_before" ] || { echo "Hydra's clients changed: before $clients_before, after $(hydra_clients)" >&2; exit 1; }
+secret_after=$(portal_get "/apps/$ui_app_id/access-requests" | json 'd[0]["Credentials"][0]["OAuthClientSecret"]')
+[ "$secret_after" = "$secret_before" ] || { echo "the client secret changed during adoption" >&2; exit 1; }
+token=$(curl -fsS -u "$ui_client_id:$secret_before" -d grant_type=client_credentials --data-urlencode 'scope=product_payments free_plan' \
+  "$hydra_public/oauth2/token" | json 'd["access_token"]')
+code=$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$gateway_url/payments/get")
+[ "$code" = 200 ] || { echo "gateway answered $code to the adopted client's token" >&2; exit 1; }
+echo "client $ui_client_id unchanged in Hydra ($(echo "$clients_before" | tr -d '[]') before and after), secret unchanged, gateway 200"
+step "adopt: terraform destroy"
+tf_in "$work/adopt" destroy -auto-approve -input=false -no-color >"$work/adopt.destroy.txt" 2>&1 || { quiet <"$work/adopt.destroy.txt"; exit 1; }
+grep -E 'Destroy complete' "$work/adopt.destroy.txt"
+
+step "adopt, generated-HCL route: import blocks with the documented ids, terraform plan -generate-config-out"
+"$root/bin/ui-setup" -dashboard-url "$dashboard_url" -dashboard-token "$dash_token" -portal-url "$portal_url" -portal-token "$portal_token" \
+  -well-known-url "$hydra_public/.well-known/openid-configuration" -jwks-url "$hydra_public/.well-known/jwks.json" \
+  -upstream-url "$echo_url" >"$work/ui-setup2.env"
+# shellcheck disable=SC1091
+. "$work/ui-setup2.env"
+mkdir -p "$work/generated"
+imp() { printf 'import {\n  to = %s\n  id = "%s"\n}\n' "$1" "$2"; }
+{
+  printf 'terraform {\n  required_providers {\n    tyk = { source = "tykdcr/tyk" }\n  }\n}\n\nprovider "tyk" {}\n\n'
+  printf 'variable "dashboard_secret" {\n  type      = string\n  sensitive = true\n}\n'
+  imp tyk_api.payments "$ui_payments_api_id"
+  imp tyk_policy.product "$ui_product_policy_id"
+  imp tyk_api_scope_mapping.product "$ui_payments_api_id:product_payments"
+  imp tyk_portal_api_provider.dashboard "$ui_api_provider_id"
+  imp tyk_portal_oauth_provider.idp "$ui_oauth_provider_id"
+  imp tyk_portal_client_type.machine "$ui_oauth_provider_id/$ui_machine_client_type_id"
+  imp tyk_portal_product.payments "$ui_portal_product_id:$ui_product_policy_id"
+  imp tyk_portal_plan.free "$ui_portal_plan_id:$ui_plan_policy_id"
+  imp tyk_portal_user.developer "$ui_user_id"
+  imp tyk_portal_app.payments_client "$ui_app_id"
+  imp tyk_portal_app_access.payments "$ui_app_id/$ui_access_request_id/$ui_machine_client_type_id"
+} >"$work/generated/main.tf"
+tf_in "$work/generated" plan -input=false -no-color -generate-config-out=generated.tf >"$work/generated.plan.txt" 2>&1 || true
+[ -s "$work/generated/generated.tf" ] || { quiet <"$work/generated.plan.txt"; echo "no configuration was generated" >&2; exit 1; }
+# The edits the importing guide lists for generated configuration: Terraform
+# writes every optional attribute, also those a Dashboard-first product or
+# plan takes from its policy, and it cannot write secrets.
+python3 - "$work/generated/generated.tf" <<'PY'
+import re, sys
+drop = {"tyk_portal_product": {"name", "api_ids"},
+        "tyk_portal_plan": {"name", "rate_limit", "per", "quota", "quota_renewal_rate", "key_expires_in"}}
+out, typ = [], None
+for line in open(sys.argv[1]):
+    m = re.match(r'resource "(\w+)"', line)
+    typ = m.group(1) if m else typ
+    a = re.match(r"  (\w+)\s+=", line)
+    if a and a.group(1) in drop.get(typ, ()):
+        continue
+    if a and typ == "tyk_portal_api_provider" and a.group(1) == "dashboard_secret":
+        line = "  dashboard_secret = var.dashboard_secret\n"
+    out.append(line)
+open(sys.argv[1], "w").write("".join(out))
+PY
+tf_in "$work/generated" plan -input=false -no-color >"$work/generated.plan2.txt" 2>&1 || { quiet <"$work/generated.plan2.txt"; exit 1; }
+grep -E '^Plan: 11 to import, 0 to add, 0 to change, 0 to destroy' "$work/generated.plan2.txt" || { quiet <"$work/generated.plan2.txt"; exit 1; }
+tf_in "$work/generated" apply -auto-approve -input=false -no-color >"$work/generated.apply.txt" 2>&1 || { quiet <"$work/generated.apply.txt"; exit 1; }
+grep -E 'Apply complete! Resources: 11 imported, 0 added, 0 changed, 0 destroyed' "$work/generated.apply.txt"
+tf_in "$work/generated" plan -detailed-exitcode -input=false -no-color >"$work/generated.plan3.txt" 2>&1 || { quiet <"$work/generated.plan3.txt"; exit 1; }
+grep -E 'No changes' "$work/generated.plan3.txt"
+
 current="done"
 echo "All examples validated and applied."
