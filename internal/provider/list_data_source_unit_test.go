@@ -63,18 +63,25 @@ func (f *pagedPortal) count(prefix string) int {
 	return n
 }
 
-func readList[M any](t *testing.T, ds datasource.DataSource, srv string, filters map[string]tftypes.Value) M {
+func readList[M any](t *testing.T, plain datasource.DataSource, srv string, filters map[string]tftypes.Value) M {
 	t.Helper()
+	ds, ok := plain.(datasource.DataSourceWithConfigure)
+	if !ok {
+		t.Fatal("the data source cannot be configured")
+	}
 	ctx := context.Background()
 	c, err := client.New(client.Config{Plane: "Tyk Portal", BaseURL: srv, Token: "unit-test-token", MaxRetries: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds.(datasource.DataSourceWithConfigure).Configure(ctx, datasource.ConfigureRequest{ProviderData: &providerData{portal: portal.New(c)}},
+	ds.Configure(ctx, datasource.ConfigureRequest{ProviderData: &providerData{portal: portal.New(c)}},
 		&datasource.ConfigureResponse{})
 	var sr datasource.SchemaResponse
 	ds.Schema(ctx, datasource.SchemaRequest{}, &sr)
-	typ := sr.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	typ, ok := sr.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		t.Fatal("schema type is not an object")
+	}
 	vals := map[string]tftypes.Value{}
 	for name, at := range typ.AttributeTypes {
 		vals[name] = tftypes.NewValue(at, nil)

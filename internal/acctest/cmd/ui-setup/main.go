@@ -63,7 +63,7 @@ func main() {
 		obj{"rate": 5, "per": 1, "quota_max": 1000, "quota_renewal_rate": 3600}, obj{"rate_limit": true, "quota": true})), "Message")
 	// API -> Authentication -> JWT -> scope to policy mapping.
 	w := call("dashboard", "GET", "/api/apis/"+payAPI, nil)
-	def := w["api_definition"].(obj)
+	def := asObj(w["api_definition"])
 	mapping := obj{"product_payments": productPolicy, "free_plan": planPolicy}
 	def["jwt_scope_to_policy_mapping"] = mapping
 	def["scopes"] = obj{"jwt": obj{"scope_claim_name": "scp", "scope_to_policy": mapping}}
@@ -72,18 +72,18 @@ func main() {
 	// Portal: Settings -> Providers -> Add provider, Synchronize.
 	meta, _ := json.Marshal(obj{"URL": *dashForPort, "Secret": *dashToken, "OrgID": "demo-org", "Gateway": "",
 		"PoliciesTags": []string{"dcr"}, "InsecureSkipVerify": false})
-	provider := num(call("portal", "POST", "/providers", obj{"Name": "Tyk Dashboard", "Type": "tyk-pro",
-		"Configuration": obj{"MetaData": string(meta)}}), "ID")
+	provider := id(call("portal", "POST", "/providers", obj{"Name": "Tyk Dashboard", "Type": "tyk-pro",
+		"Configuration": obj{"MetaData": string(meta)}}))
 	call("portal", "PUT", fmt.Sprintf("/providers/%d/synchronize", provider), nil)
 
 	// Settings -> Advanced -> OAuth2.0 providers, and its client types.
-	oauth := num(call("portal", "POST", "/oauth-providers", obj{"Name": "Ory Hydra", "Type": "Other", "WellKnownURL": *wellKnown,
-		"SSLInsecureSkipVerify": false}), "ID")
-	machine := num(call("portal", "POST", fmt.Sprintf("/oauth-providers/%d/client-types", oauth), obj{"Name": "Confidential client",
+	oauth := id(call("portal", "POST", "/oauth-providers", obj{"Name": "Ory Hydra", "Type": "Other", "WellKnownURL": *wellKnown,
+		"SSLInsecureSkipVerify": false}))
+	machine := id(call("portal", "POST", fmt.Sprintf("/oauth-providers/%d/client-types", oauth), obj{"Name": "Confidential client",
 		"Description": "Server-side apps using client_credentials", "ResponseTypes": "token", "GrantType": "client_credentials",
-		"TokenEndpointAuthMethod": "client_secret_basic"}), "ID")
-	web := num(call("portal", "POST", fmt.Sprintf("/oauth-providers/%d/client-types", oauth), obj{"Name": "Web application",
-		"Description": "", "ResponseTypes": "code", "GrantType": "authorization_code,refresh_token", "TokenEndpointAuthMethod": "client_secret_post"}), "ID")
+		"TokenEndpointAuthMethod": "client_secret_basic"}))
+	web := id(call("portal", "POST", fmt.Sprintf("/oauth-providers/%d/client-types", oauth), obj{"Name": "Web application",
+		"Description": "", "ResponseTypes": "code", "GrantType": "authorization_code,refresh_token", "TokenEndpointAuthMethod": "client_secret_post"}))
 
 	// API Products -> the imported product -> enable DCR, scopes, client types.
 	product := imported("/products", productPolicy)
@@ -92,7 +92,7 @@ func main() {
 		p["DisplayName"], p["DCREnabled"], p["Scopes"], p["Catalogues"] = "Payments API", true, "product_payments", []int{1}
 		var details []obj
 		for _, d := range asList(p["APIDetails"]) {
-			details = append(details, obj{"APIID": d.(obj)["APIID"], "Description": d.(obj)["Description"]})
+			details = append(details, obj{"APIID": asObj(d)["APIID"], "Description": asObj(d)["Description"]})
 		}
 		p["APIDetails"] = details
 	})
@@ -106,22 +106,22 @@ func main() {
 	})
 
 	// Users -> Add user; the developer's app; its access request, approved.
-	user := num(call("portal", "POST", "/users", obj{"Email": "developer@example.com", "First": "Ada", "Last": "Developer",
-		"Active": true, "OrganisationID": 1}), "ID")
-	app := num(call("portal", "POST", "/apps", obj{"Name": "Payments client", "Description": "A backend that calls the Payments API",
-		"UserID": user, "RedirectURLs": ""}), "ID")
+	user := id(call("portal", "POST", "/users", obj{"Email": "developer@example.com", "First": "Ada", "Last": "Developer",
+		"Active": true, "OrganisationID": 1}))
+	app := id(call("portal", "POST", "/apps", obj{"Name": "Payments client", "Description": "A backend that calls the Payments API",
+		"UserID": user, "RedirectURLs": ""}))
 	call("portal", "PUT", fmt.Sprintf("/apps/%d/provision", app), obj{"PlanID": plan, "ProductIDs": []int64{product}, "DCRTemplateID": machine})
 	ars := asList(callAny("portal", "GET", fmt.Sprintf("/apps/%d/access-requests", app), nil))
 	if len(ars) != 1 {
 		fail("expected one access request for app %d, got %d", app, len(ars))
 	}
-	ar := int64(ars[0].(obj)["ID"].(float64))
+	ar := id(asObj(ars[0]))
 	call("portal", "PUT", fmt.Sprintf("/access_requests/%d/approve", ar), nil)
 	clientID := ""
 	for deadline := time.Now().Add(30 * time.Second); clientID == "" && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
 		for _, a := range asList(callAny("portal", "GET", fmt.Sprintf("/apps/%d/access-requests", app), nil)) {
-			for _, c := range asList(a.(obj)["Credentials"]) {
-				clientID = str(c.(obj), "OAuthClientID")
+			for _, c := range asList(asObj(a)["Credentials"]) {
+				clientID = str(asObj(c), "OAuthClientID")
 			}
 		}
 	}
@@ -178,9 +178,9 @@ func policy(name string, tags []string, api, apiName string, limits, partitions 
 // the list, then each item (plan summaries carry no ReferenceID).
 func imported(list, policyID string) int64 {
 	for _, it := range asList(callAny("portal", "GET", list, nil)) {
-		id := int64(it.(obj)["ID"].(float64))
-		if str(call("portal", "GET", fmt.Sprintf("%s/%d", list, id), nil), "ReferenceID") == policyID {
-			return id
+		item := id(asObj(it))
+		if str(call("portal", "GET", fmt.Sprintf("%s/%d", list, item), nil), "ReferenceID") == policyID {
+			return item
 		}
 	}
 	fail("the Portal imported nothing from policy %s into %s", policyID, list)
@@ -244,10 +244,13 @@ func asList(v any) []any { l, _ := v.([]any); return l }
 
 func str(o obj, k string) string { s, _ := o[k].(string); return s }
 
-func num(o obj, k string) int64 {
-	f, ok := o[k].(float64)
+func asObj(v any) obj { o, _ := v.(obj); return o }
+
+// id is an object's integer ID.
+func id(o obj) int64 {
+	f, ok := o["ID"].(float64)
 	if !ok {
-		fail("no %s in %v", k, o)
+		fail("no ID in %v", o)
 	}
 	return int64(f)
 }
