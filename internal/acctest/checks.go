@@ -24,6 +24,28 @@ func CheckAPIsDestroyed(tg *Target) func(*terraform.State) error {
 	return checkGone(tg, "tyk_api", func(rs *terraform.ResourceState) string { return "/api/apis/" + rs.Primary.Attributes["api_id"] })
 }
 
+// CheckOASAPIsDestroyed verifies that no tyk_oas_api in state is left.
+func CheckOASAPIsDestroyed(tg *Target) func(*terraform.State) error {
+	return checkGone(tg, "tyk_oas_api", func(rs *terraform.ResourceState) string { return "/api/apis/oas/" + rs.Primary.ID })
+}
+
+// OASGet reads an OAS API's document as the Dashboard returns it.
+func (tg *Target) OASGet(apiID string) (map[string]any, error) {
+	return tg.DashboardGet("/api/apis/oas/" + apiID)
+}
+
+// ModifyOAS changes an OAS API document behind Terraform's back (GET, edit,
+// PUT), as an operator in the Dashboard's API designer would.
+func (tg *Target) ModifyOAS(apiID string, fn func(doc map[string]any)) error {
+	doc, err := tg.OASGet(apiID)
+	if err != nil {
+		return err
+	}
+	fn(doc)
+	_, err = tg.dashboardClient.Do(context.Background(), client.Request{Method: http.MethodPut, Path: "/api/apis/oas/" + apiID, Body: doc}, nil)
+	return err
+}
+
 func checkGone(tg *Target, typ string, path func(*terraform.ResourceState) string) func(*terraform.State) error {
 	return func(s *terraform.State) error {
 		for _, rs := range s.RootModule().Resources {

@@ -118,44 +118,49 @@ func (r *APIResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 				Description: "Open (keyless) API (UI: Authentication mode → Open). Cannot be combined with `jwt`. Default `false`.",
 			},
-			"jwt": schema.SingleNestedAttribute{
-				Optional: true,
-				Description: "JWT authentication (UI: Authentication mode → JSON Web Token). Required on every API of a DCR product. " +
-					"Attributes left unset inside it are not managed, so that Portal 1.13+ can fill in the JWKS source and default policy at approval time.",
-				Attributes: map[string]schema.Attribute{
-					"signing_method": schema.StringAttribute{
-						Required: true, Description: "JWT signing method (UI: JWT signing method): `rsa`, `hmac` or `ecdsa`. DCR IdPs sign with RSA.",
-						Validators: []validator.String{stringvalidator.OneOf("rsa", "hmac", "ecdsa")},
-					},
-					"jwks_url": schema.StringAttribute{
-						Optional: true, Description: "The IdP's JWKS URL (UI: Public key, as a URL), e.g. Hydra's `…/.well-known/jwks.json`. " +
-							"Stored base64-encoded in `jwt_source`, as Tyk documents. Conflicts with `source`.",
-						Validators: []validator.String{httpURL(), stringvalidator.ConflictsWith(path.MatchRelative().AtParent().AtName("source"))},
-					},
-					"source": schema.StringAttribute{
-						Optional: true, Sensitive: true,
-						Description: "Raw `jwt_source`: a base64-encoded PEM public key or HMAC secret. Sensitive. Conflicts with `jwks_url`.",
-					},
-					"identity_base_field": schema.StringAttribute{
-						Optional: true, Computed: true, Default: stringdefault.StaticString("sub"),
-						Description: "Claim that identifies the caller (UI: Identity source). Default `sub`.",
-					},
-					"policy_field_name": schema.StringAttribute{
-						Optional: true, Computed: true, Default: stringdefault.StaticString("pol"),
-						Description: "Claim holding a policy id (UI: Policy field name). Default `pol`.",
-					},
-					"default_policy_ids": schema.SetAttribute{
-						ElementType: types.StringType, Optional: true,
-						Description: "Policies applied when no scope maps (UI: Default policies), e.g. the \"No Operation\" policy's `id`. " +
-							"Required on Gateways before 5.11 when scope mapping is used. Unset means not managed.",
-						Validators: []validator.Set{setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
-					},
-					"scope_claim_name": schema.StringAttribute{
-						Optional: true, Computed: true, Default: stringdefault.StaticString("scope"),
-						Description: "Claim holding the token's scopes (UI: Scope name). `scope` for Keycloak, `scp` for Okta and Hydra's default. " +
-							"Written to `scopes.jwt.scope_claim_name` and the deprecated `jwt_scope_claim_name`. Default `scope`.",
-					},
-				},
+			"jwt": jwtAttribute(),
+		},
+	}
+}
+
+// jwtAttribute is the JWT settings block of tyk_api and tyk_oas_api.
+func jwtAttribute() schema.SingleNestedAttribute {
+	return schema.SingleNestedAttribute{
+		Optional: true,
+		Description: "JWT authentication (UI: Authentication mode → JSON Web Token). Required on every API of a DCR product. " +
+			"Attributes left unset inside it are not managed, so that Portal 1.13+ can fill in the JWKS source and default policy at approval time.",
+		Attributes: map[string]schema.Attribute{
+			"signing_method": schema.StringAttribute{
+				Required: true, Description: "JWT signing method (UI: JWT signing method): `rsa`, `hmac` or `ecdsa`. DCR IdPs sign with RSA.",
+				Validators: []validator.String{stringvalidator.OneOf("rsa", "hmac", "ecdsa")},
+			},
+			"jwks_url": schema.StringAttribute{
+				Optional: true, Description: "The IdP's JWKS URL (UI: Public key, as a URL), e.g. Hydra's `…/.well-known/jwks.json`. " +
+					"Stored base64-encoded in `jwt_source`, as Tyk documents. Conflicts with `source`.",
+				Validators: []validator.String{httpURL(), stringvalidator.ConflictsWith(path.MatchRelative().AtParent().AtName("source"))},
+			},
+			"source": schema.StringAttribute{
+				Optional: true, Sensitive: true,
+				Description: "Raw `jwt_source`: a base64-encoded PEM public key or HMAC secret. Sensitive. Conflicts with `jwks_url`.",
+			},
+			"identity_base_field": schema.StringAttribute{
+				Optional: true, Computed: true, Default: stringdefault.StaticString("sub"),
+				Description: "Claim that identifies the caller (UI: Identity source). Default `sub`.",
+			},
+			"policy_field_name": schema.StringAttribute{
+				Optional: true, Computed: true, Default: stringdefault.StaticString("pol"),
+				Description: "Claim holding a policy id (UI: Policy field name). Default `pol`.",
+			},
+			"default_policy_ids": schema.SetAttribute{
+				ElementType: types.StringType, Optional: true,
+				Description: "Policies applied when no scope maps (UI: Default policies), e.g. the \"No Operation\" policy's `id`. " +
+					"Required on Gateways before 5.11 when scope mapping is used. Unset means not managed.",
+				Validators: []validator.Set{setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
+			},
+			"scope_claim_name": schema.StringAttribute{
+				Optional: true, Computed: true, Default: stringdefault.StaticString("scope"),
+				Description: "Claim holding the token's scopes (UI: Scope name). `scope` for Keycloak, `scp` for Okta and Hydra's default. " +
+					"Written to `scopes.jwt.scope_claim_name` and the deprecated `jwt_scope_claim_name`. Default `scope`.",
 			},
 		},
 	}
@@ -309,14 +314,24 @@ func (m *apiModel) fromAPI(ctx context.Context, def *dashboard.APIDefinition) di
 	m.TargetURL = types.StringValue(def.Proxy.TargetURL)
 	m.StripListenPath = types.BoolValue(def.Proxy.StripListenPath)
 	m.Keyless = types.BoolValue(def.UseKeyless)
+	obj, d := jwtObjectFrom(ctx, m.JWT, def)
+	diags.Append(d...)
+	m.JWT = obj
+	return diags
+}
+
+// jwtObjectFrom is the jwt attribute for an API definition as the Gateway
+// runs it; current is the attribute's value so far (null or unknown on
+// import).
+func jwtObjectFrom(ctx context.Context, current types.Object, def *dashboard.APIDefinition) (types.Object, diag.Diagnostics) {
+	var diags diag.Diagnostics
 	if !def.EnableJWT {
-		m.JWT = types.ObjectNull(jwtAttrTypes)
-		return diags
+		return types.ObjectNull(jwtAttrTypes), diags
 	}
-	importing := m.JWT.IsNull() || m.JWT.IsUnknown()
+	importing := current.IsNull() || current.IsUnknown()
 	var prior jwtModel
 	if !importing {
-		diags.Append(m.JWT.As(ctx, &prior, objectAsOptions)...)
+		diags.Append(current.As(ctx, &prior, objectAsOptions)...)
 	}
 	j := jwtModel{
 		SigningMethod:     types.StringValue(def.JWTSigningMethod),
@@ -356,8 +371,7 @@ func (m *apiModel) fromAPI(ctx context.Context, def *dashboard.APIDefinition) di
 	}
 	obj, d := types.ObjectValueFrom(ctx, jwtAttrTypes, j)
 	diags.Append(d...)
-	m.JWT = obj
-	return diags
+	return obj, diags
 }
 
 // ModifyPlan checks a change of an existing API's default policies for the

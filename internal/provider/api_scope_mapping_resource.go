@@ -114,7 +114,7 @@ func (r *APIScopeMappingResource) ModifyPlan(ctx context.Context, req resource.M
 		return // checked again at apply time
 	}
 	d := r.data.dashboard
-	w, err := d.GetAPI(ctx, plan.APIID.ValueString())
+	api, err := d.APIView(ctx, plan.APIID.ValueString())
 	if client.IsNotFound(err) {
 		resp.Diagnostics.AddAttributeError(path.Root("api_id"), "API not found",
 			fmt.Sprintf("API %s does not exist in the Dashboard. Reference a tyk_api's api_id.", plan.APIID.ValueString()))
@@ -132,7 +132,7 @@ func (r *APIScopeMappingResource) ModifyPlan(ctx context.Context, req resource.M
 		case client.IsNotFound(err):
 			resp.Diagnostics.AddAttributeError(path.Root("scope_to_policy").AtMapKey(scope), "Policy not found",
 				fmt.Sprintf("Policy %s does not exist in the Dashboard. Use a tyk_policy's id.", policyID))
-		case err == nil && !policyGrants(pol, w.APIDefinition.APIID):
+		case err == nil && !policyGrants(pol, api.APIID):
 			resp.Diagnostics.AddAttributeError(
 				path.Root("scope_to_policy").AtMapKey(scope),
 				"Policy does not grant this API",
@@ -141,7 +141,7 @@ func (r *APIScopeMappingResource) ModifyPlan(ctx context.Context, req resource.M
 						"(a plan policy needs it too), or map the scope on another API.",
 					pol.Name,
 					policyID,
-					w.APIDefinition.APIID,
+					api.APIID,
 					scope,
 				),
 			)
@@ -152,7 +152,7 @@ func (r *APIScopeMappingResource) ModifyPlan(ctx context.Context, req resource.M
 	if len(planned) == len(plan.ScopeToPolicy.Elements()) {
 		r.checkPlanBypass(ctx, plan.APIID.ValueString(), owned, planned, &resp.Diagnostics)
 	}
-	current := w.APIDefinition.ScopeMapping()
+	current := api.ScopeMapping()
 	for scope, policy := range mapOfKnown(ctx, plan.ScopeToPolicy) {
 		if _, mine := owned[scope]; mine {
 			continue
@@ -187,7 +187,7 @@ func (r *APIScopeMappingResource) Read(ctx context.Context, req resource.ReadReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	w, err := d.GetAPI(ctx, state.APIID.ValueString())
+	api, err := d.APIView(ctx, state.APIID.ValueString())
 	if client.IsNotFound(err) {
 		resp.Diagnostics.AddWarning(
 			"Tyk API not found",
@@ -201,7 +201,7 @@ func (r *APIScopeMappingResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	owned := mapOf(ctx, state.ScopeToPolicy, &resp.Diagnostics)
-	current := w.APIDefinition.ScopeMapping()
+	current := api.ScopeMapping()
 	found := map[string]string{}
 	for scope := range owned {
 		if policy, ok := current[scope]; ok {
@@ -266,12 +266,12 @@ func (r *APIScopeMappingResource) ImportState(ctx context.Context, req resource.
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	w, err := d.GetAPI(ctx, apiID)
+	api, err := d.APIView(ctx, apiID)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not read Tyk API", err.Error())
 		return
 	}
-	current := w.APIDefinition.ScopeMapping()
+	current := api.ScopeMapping()
 	owned := map[string]string{}
 	for _, scope := range strings.Split(scopeList, ",") {
 		scope = strings.TrimSpace(scope)
@@ -283,7 +283,7 @@ func (r *APIScopeMappingResource) ImportState(ctx context.Context, req resource.
 		owned[scope] = policy
 	}
 	m := scopeMappingModel{
-		ID: types.StringValue(mappingID(apiID, owned)), APIID: types.StringValue(w.APIDefinition.APIID),
+		ID: types.StringValue(mappingID(apiID, owned)), APIID: types.StringValue(api.APIID),
 		ScopeToPolicy: types.MapValueMust(types.StringType, stringMapValues(owned)),
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)

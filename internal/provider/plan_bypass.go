@@ -68,6 +68,13 @@ func findPlanBypass(ctx context.Context, d *dashboard.Client, o bypassOverlay, s
 	if err != nil {
 		return nil, err
 	}
+	if o.apiID != "" && !slices.ContainsFunc(apis, func(w dashboard.APIWrapper) bool { return w.APIDefinition.APIID == o.apiID }) {
+		// An API the classic list does not show (a Tyk OAS API on a
+		// Dashboard that lists only Classic ones): read it on its own.
+		if api, err := d.APIView(ctx, o.apiID); err == nil {
+			apis = append(slices.Clone(apis), dashboard.APIWrapper{APIDefinition: *api})
+		}
+	}
 	base := dashboard.Index(policies)
 	find := func(id string) (*dashboard.Policy, bool) {
 		if p, ok := o.policies[id]; ok {

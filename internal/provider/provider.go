@@ -247,6 +247,7 @@ func (p *TykProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewPolicyResource,
 		NewAPIResource,
+		NewOASAPIResource,
 		NewAPIScopeMappingResource,
 		NewPortalOAuthProviderResource,
 		NewPortalClientTypeResource,

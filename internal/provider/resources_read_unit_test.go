@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -57,6 +58,8 @@ func someState(t *testing.T, r resource.Resource) tfsdk.State {
 		switch {
 		case at.Is(tftypes.Number):
 			vals[name] = tftypes.NewValue(at, 1)
+		case at.Is(tftypes.String) && sr.Schema.Attributes[name].GetType().Equal(jsontypes.NormalizedType{}):
+			vals[name] = tftypes.NewValue(at, "{}")
 		case at.Is(tftypes.String):
 			vals[name] = tftypes.NewValue(at, "x")
 		case at.Is(tftypes.Bool):

@@ -85,7 +85,7 @@ func (d *ScopeResolutionDataSource) Read(ctx context.Context, req datasource.Rea
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	w, err := dc.GetAPI(ctx, m.APIID.ValueString())
+	api, err := dc.APIView(ctx, m.APIID.ValueString())
 	if client.IsNotFound(err) {
 		resp.Diagnostics.AddAttributeError(path.Root("api_id"), "API not found", "API "+m.APIID.ValueString()+" does not exist in the Dashboard.")
 		return
@@ -100,7 +100,7 @@ func (d *ScopeResolutionDataSource) Read(ctx context.Context, req datasource.Rea
 		return
 	}
 	scopes := setStrings(ctx, m.Scopes, &resp.Diagnostics)
-	r := dashboard.Resolve(&w.APIDefinition, scopes, dashboard.Index(policies))
+	r := dashboard.Resolve(api, scopes, dashboard.Index(policies))
 	ids := append([]string(nil), r.Policies...)
 	sort.Strings(ids)
 	m.Allowed, m.Status, m.Message = types.BoolValue(r.Allowed), types.Int64Value(int64(r.Status)), types.StringValue(r.Message)

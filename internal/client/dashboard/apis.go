@@ -44,6 +44,8 @@ type APIDefinition struct {
 	JWTScopeClaimName       string            `json:"jwt_scope_claim_name"`
 	JWTScopeToPolicyMapping map[string]string `json:"jwt_scope_to_policy_mapping"`
 	Scopes                  *Scopes           `json:"scopes,omitempty"`
+	// IsOAS marks the classic form of a Tyk OAS API (apidef IsOAS).
+	IsOAS bool `json:"is_oas,omitempty"`
 
 	Extra client.Extra `json:"-"`
 }
@@ -313,11 +315,15 @@ var apiLocks client.KeyedMutex[string] // by Dashboard base URL + api_id
 // aborts without writing.
 func (d *Client) ModifyAPI(ctx context.Context, apiID string, fn func(def *APIDefinition) error) (*APIWrapper, error) {
 	defer apiLocks.Lock(d.c.BaseURL() + "\x00" + apiID)()
-
 	w, err := d.GetAPI(ctx, apiID)
 	if err != nil {
 		return nil, err
 	}
+	return d.modifyClassic(ctx, w, fn)
+}
+
+// modifyClassic changes w (as just read), writes it back and reads it again.
+func (d *Client) modifyClassic(ctx context.Context, w *APIWrapper, fn func(def *APIDefinition) error) (*APIWrapper, error) {
 	if err := fn(&w.APIDefinition); err != nil {
 		return nil, err
 	}
@@ -335,15 +341,15 @@ func (e *MappingConflictError) Error() string {
 	return strings.Join(e.Conflicts, "; ")
 }
 
-// SetOwnedScopeMappings replaces, on one API, the scope → policy entries a
-// caller owns (owned, as last written) by want, leaving every other entry
-// as it is, under the per-API lock (ModifyAPI). A scope of want that another
-// writer maps to a different policy is a *MappingConflictError and nothing
-// is written. It returns the mapping the Dashboard stored.
+// SetOwnedScopeMappings replaces, on one API (Tyk Classic or OAS), the
+// scope → policy entries a caller owns (owned, as last written) by want,
+// leaving every other entry as it is, under the per-API lock. A scope of
+// want that another writer maps to a different policy is a
+// *MappingConflictError and nothing is written. It returns the mapping the
+// Dashboard stored.
 func (d *Client) SetOwnedScopeMappings(ctx context.Context, apiID string, owned, want map[string]string) (map[string]string, error) {
-	var conflicts []string
-	w, err := d.ModifyAPI(ctx, apiID, func(def *APIDefinition) error {
-		cur := def.ScopeMapping()
+	return d.modifyScopeMapping(ctx, apiID, func(cur map[string]string) (map[string]string, error) {
+		var conflicts []string
 		for scope, policy := range want {
 			if _, mine := owned[scope]; mine {
 				continue
@@ -354,35 +360,29 @@ func (d *Client) SetOwnedScopeMappings(ctx context.Context, apiID string, owned,
 		}
 		if len(conflicts) > 0 {
 			sort.Strings(conflicts)
-			return &MappingConflictError{Conflicts: conflicts}
+			return nil, &MappingConflictError{Conflicts: conflicts}
 		}
 		next := copyMap(cur)
 		for scope := range owned {
 			delete(next, scope)
 		}
 		maps.Copy(next, want)
-		def.SetScopeMapping(next)
-		return nil
+		return next, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return w.APIDefinition.ScopeMapping(), nil
 }
 
-// RemoveOwnedScopeMappings removes from one API the entries a caller owns,
-// each only if it still maps to the policy the caller wrote (another
-// writer's change is left alone), under the per-API lock.
+// RemoveOwnedScopeMappings removes from one API (Tyk Classic or OAS) the
+// entries a caller owns, each only if it still maps to the policy the caller
+// wrote (another writer's change is left alone), under the per-API lock.
 func (d *Client) RemoveOwnedScopeMappings(ctx context.Context, apiID string, owned map[string]string) error {
-	_, err := d.ModifyAPI(ctx, apiID, func(def *APIDefinition) error {
-		m := copyMap(def.ScopeMapping())
+	_, err := d.modifyScopeMapping(ctx, apiID, func(cur map[string]string) (map[string]string, error) {
+		m := copyMap(cur)
 		for scope, policy := range owned {
 			if m[scope] == policy {
 				delete(m, scope)
 			}
 		}
-		def.SetScopeMapping(m)
-		return nil
+		return m, nil
 	})
 	return err
 }

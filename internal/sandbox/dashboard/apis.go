@@ -15,6 +15,7 @@ import (
 func (s *server) wrap(def store.Doc) store.Doc {
 	created, _ := def["__created_at"].(string)
 	delete(def, "__created_at")
+	delete(def, oasKey)
 	return store.Doc{
 		"api_definition":    def,
 		"api_model":         map[string]any{},
@@ -111,6 +112,12 @@ func (s *server) updateAPI(w http.ResponseWriter, r *http.Request) {
 	old, ok := s.findAPI(r.PathValue("id"))
 	if !ok {
 		errorBody(w, http.StatusNotFound, "API definition does not exist")
+		return
+	}
+	if old[oasKey] != nil {
+		// No evidence that the Dashboard converts a classic write back into
+		// an OAS API (see oas.go): refused, the stricter assumption.
+		errorBody(w, http.StatusBadRequest, "This is a Tyk OAS API: update it through /api/apis/oas/{apiId}")
 		return
 	}
 	def, ok := s.apiDefinition(r)

@@ -1,6 +1,6 @@
 // Package dashboard emulates the Tyk Dashboard API subset used for DCR:
-// security policies (/api/portal/policies) and Tyk Classic API definitions
-// (/api/apis), with the Dashboard's envelopes, ids, error bodies and status
+// security policies (/api/portal/policies), Tyk Classic API definitions
+// (/api/apis) and Tyk OAS API definitions (/api/apis/oas), with the Dashboard's envelopes, ids, error bodies and status
 // codes as the official spec and tyk-api.md §6 document them.
 package dashboard
 
@@ -52,6 +52,10 @@ func Handler(opts Options) http.Handler {
 	mux.HandleFunc("GET /api/apis/{id}", s.getAPI)
 	mux.HandleFunc("PUT /api/apis/{id}", s.updateAPI)
 	mux.HandleFunc("DELETE /api/apis/{id}", s.deleteAPI)
+	mux.HandleFunc("POST /api/apis/oas", s.createOASAPI)
+	mux.HandleFunc("GET /api/apis/oas/{id}", s.getOASAPI)
+	mux.HandleFunc("PUT /api/apis/oas/{id}", s.updateOASAPI)
+	mux.HandleFunc("DELETE /api/apis/oas/{id}", s.deleteOASAPI)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		errorBody(w, http.StatusNotFound, "Not Found")
 	})

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/tykdcr/terraform-provider-tyk/internal/sandbox/store"
@@ -322,6 +323,12 @@ func (s *server) writeAPIDefinitions(ar store.Doc, jwksURI string) error {
 			if err != nil {
 				return err
 			}
+			if def["is_oas"] == true {
+				if err := writeOASDefinition(conn, apiID, jwksURI, mapping); err != nil {
+					return err
+				}
+				continue
+			}
 			if jwksURI != "" {
 				def["jwt_source"] = base64.StdEncoding.EncodeToString([]byte(jwksURI))
 			}
@@ -354,6 +361,77 @@ func (s *server) writeAPIDefinitions(ar store.Doc, jwksURI string) error {
 		}
 	}
 	return nil
+}
+
+// writeOASDefinition is writeAPIDefinitions for a Tyk OAS API. No Tyk
+// source, spec or recording shows how the Portal writes an OAS API at
+// approval; the sandbox makes the same change through the Dashboard's OAS
+// endpoints (its classic PUT refuses OAS APIs): in the JWT scheme the
+// Gateway uses (TykTechnologies/tyk apidef/oas/security.go
+// GetJWTConfiguration: of the first security requirement, a components
+// scheme of type http, scheme bearer, bearerFormat JWT, configured in the
+// Tyk extension), the source and the scopes.scopeToPolicyMapping entries,
+// sorted by scope as authentication.go Scopes.Fill writes them.
+func writeOASDefinition(conn *dashConn, apiID, jwksURI string, mapping map[string]any) error {
+	doc := store.Doc{}
+	if _, err := conn.do(http.MethodGet, "/api/apis/oas/"+apiID, nil, &doc); err != nil {
+		return err
+	}
+	security, _ := doc["security"].([]any)
+	if len(security) == 0 {
+		return fmt.Errorf("OAS API %s has no security requirement", apiID)
+	}
+	first, _ := security[0].(map[string]any)
+	components, _ := doc["components"].(map[string]any)
+	declared, _ := components["securitySchemes"].(map[string]any)
+	ext, _ := doc["x-tyk-api-gateway"].(map[string]any)
+	server, _ := ext["server"].(map[string]any)
+	auth, _ := server["authentication"].(map[string]any)
+	tyk, _ := auth["securitySchemes"].(map[string]any)
+	names := make([]string, 0, len(first))
+	for name := range first {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		c, _ := declared[name].(map[string]any)
+		jwt, ok := tyk[name].(map[string]any)
+		if !ok || c["type"] != "http" || c["scheme"] != "bearer" || c["bearerFormat"] != "JWT" {
+			continue
+		}
+		if jwksURI != "" {
+			jwt["source"] = base64.StdEncoding.EncodeToString([]byte(jwksURI))
+		}
+		scopes, _ := jwt["scopes"].(map[string]any)
+		if scopes == nil {
+			scopes = map[string]any{}
+			jwt["scopes"] = scopes
+		}
+		merged := map[string]any{}
+		list, _ := scopes["scopeToPolicyMapping"].([]any)
+		for _, e := range list {
+			m, _ := e.(map[string]any)
+			if sc, _ := m["scope"].(string); sc != "" {
+				merged[sc] = m["policyId"]
+			}
+		}
+		for k, v := range mapping {
+			merged[k] = v
+		}
+		keys := make([]string, 0, len(merged))
+		for k := range merged {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		out := make([]any, 0, len(keys))
+		for _, k := range keys {
+			out = append(out, map[string]any{"scope": k, "policyId": merged[k]})
+		}
+		scopes["scopeToPolicyMapping"] = out
+		_, err := conn.do(http.MethodPut, "/api/apis/oas/"+apiID, doc, nil)
+		return err
+	}
+	return fmt.Errorf("OAS API %s has no JWT security scheme", apiID)
 }
 
 // policyRef is how the Portal names a policy in a mapping (see
