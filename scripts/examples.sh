@@ -40,6 +40,22 @@ for ex in dcr-dashboard-first dcr-portal-first guides/identity-providers; do
   apply_plan_destroy "$dir"
 done
 
+step "dcr-oas: the seed flow with Tyk OAS APIs"
+cp -r "$root/examples/dcr-oas" "$work/dcr-oas"
+tf_in "$work/dcr-oas" apply -auto-approve -input=false -no-color >"$work/dcr-oas.apply.txt" 2>&1 || { quiet <"$work/dcr-oas.apply.txt"; exit 1; }
+grep -E '^Apply complete' "$work/dcr-oas.apply.txt"
+tf_in "$work/dcr-oas" plan -detailed-exitcode -input=false -no-color >"$work/dcr-oas.plan.txt" 2>&1 || { quiet <"$work/dcr-oas.plan.txt"; echo "plan after apply is not empty" >&2; exit 1; }
+grep -E 'No changes' "$work/dcr-oas.plan.txt"
+oas_client=$(tf_in "$work/dcr-oas" output -raw client_id)
+oas_secret=$(tf_in "$work/dcr-oas" output -raw client_secret)
+oas_token=$(curl -fsS -u "$oas_client:$oas_secret" -d grant_type=client_credentials --data-urlencode 'scope=product_payments free_plan' \
+  "$(tf_in "$work/dcr-oas" output -raw token_endpoint)" | json 'd["access_token"]')
+code=$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $oas_token" "$gateway_url/payments/get")
+[ "$code" = 200 ] || { echo "gateway answered $code to a token for the OAS API" >&2; exit 1; }
+echo "token with product_payments and free_plan: gateway 200 on the OAS API"
+tf_in "$work/dcr-oas" destroy -auto-approve -input=false -no-color >"$work/dcr-oas.destroy.txt" 2>&1 || { quiet <"$work/dcr-oas.destroy.txt"; exit 1; }
+grep -E 'Destroy complete' "$work/dcr-oas.destroy.txt"
+
 step "guides/import: create objects outside Terraform, then import them"
 api_id=0123456789abcdef0123456789abcdef
 jwks_b64=$(printf '%s' "https://idp.example.com/.well-known/jwks.json" | base64 -w0)
