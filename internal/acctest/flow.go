@@ -176,7 +176,7 @@ func ClientCredentialsTokenAuth(h *Hydra, method, clientID, secret string, scope
 		style = oauth2.AuthStyleInParams
 	}
 	cfg := clientcredentials.Config{ClientID: clientID, ClientSecret: secret, TokenURL: h.PublicURL + "/oauth2/token", Scopes: scopes, AuthStyle: style}
-	tok, err := cfg.Token(context.Background())
+	tok, err := cfg.Token(context.WithValue(context.Background(), oauth2.HTTPClient, h.httpClient()))
 	if err != nil {
 		return "", err
 	}

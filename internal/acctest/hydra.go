@@ -22,9 +22,20 @@ type Hydra struct {
 	WellKnownURL string
 	JWKSURL      string
 
+	// HTTP is the client for its public endpoints (it trusts the test CA
+	// of a Hydra serving TLS).
+	HTTP *http.Client
+
 	cmd *exec.Cmd
 	dir string
 	log *os.File
+}
+
+func (h *Hydra) httpClient() *http.Client {
+	if h.HTTP != nil {
+		return h.HTTP
+	}
+	return http.DefaultClient
 }
 
 // HydraBinary is where `make hydra` puts the binary; HYDRA_BIN overrides.
@@ -56,7 +67,14 @@ func StartHydra() (*Hydra, error) { return StartHydraBehind("") }
 // StartHydraBehind starts Hydra announcing publicURL (a proxy in front of
 // it, e.g. one that counts requests) as its issuer and public URL; "" means
 // its own address.
-func StartHydraBehind(publicURL string) (*Hydra, error) {
+func StartHydraBehind(publicURL string) (*Hydra, error) { return startHydra(publicURL, nil) }
+
+// StartHydraTLS starts Hydra serving its public endpoints (issuer, discovery,
+// JWKS, registration, token) over HTTPS with pki's server certificate; the
+// admin API stays on HTTP for the tests' checks.
+func StartHydraTLS(pki *TestPKI) (*Hydra, error) { return startHydra("", pki) }
+
+func startHydra(publicURL string, pki *TestPKI) (*Hydra, error) {
 	bin := HydraBinary()
 	if _, err := os.Stat(bin); err != nil {
 		return nil, fmt.Errorf("hydra binary %s not found: run `make hydra` (tests that need the IdP depend on it)", bin)
@@ -73,7 +91,12 @@ func StartHydraBehind(publicURL string) (*Hydra, error) {
 	if err != nil {
 		return nil, err
 	}
-	public := fmt.Sprintf("http://127.0.0.1:%d", pub)
+	scheme, tlsCfg := "http", ""
+	if pki != nil {
+		scheme = "https"
+		tlsCfg = fmt.Sprintf(", tls: { enabled: true, cert: { path: %s }, key: { path: %s } }", pki.CertFile, pki.KeyFile)
+	}
+	public := fmt.Sprintf("%s://127.0.0.1:%d", scheme, pub)
 	if publicURL != "" {
 		public = strings.TrimRight(publicURL, "/")
 	}
@@ -81,7 +104,7 @@ func StartHydraBehind(publicURL string) (*Hydra, error) {
 log:
   level: warn
 serve:
-  public: { host: 127.0.0.1, port: %d }
+  public: { host: 127.0.0.1, port: %d%s }
   admin:  { host: 127.0.0.1, port: %d }
 urls:
   self:
@@ -98,7 +121,7 @@ webfinger:
     client_registration_url: %s/oauth2/register
 strategies:
   access_token: jwt
-`, pub, adm, public, public, public)
+`, pub, tlsCfg, adm, public, public, public)
 	cfgPath := filepath.Join(dir, "hydra.yml")
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 		return nil, err
@@ -117,6 +140,9 @@ strategies:
 		PublicURL: public, AdminURL: fmt.Sprintf("http://127.0.0.1:%d", adm),
 		WellKnownURL: public + "/.well-known/openid-configuration", JWKSURL: public + "/.well-known/jwks.json",
 		cmd: cmd, dir: dir, log: logf,
+	}
+	if pki != nil {
+		h.HTTP = pki.Client()
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()

@@ -35,6 +35,10 @@ type Target struct {
 	Portal                      *portal.Client
 	sb                          *sandbox.Sandbox
 	dashboardClient, portalHTTP *client.Client
+	// pki, for a target serving TLS: its CA is what checks and the
+	// provider block trust.
+	pki         *TestPKI
+	gatewayHTTP *http.Client
 }
 
 // Environment of an external target.
@@ -146,16 +150,24 @@ func externalTarget(t testing.TB) *Target {
 }
 
 func newTarget(name, dashURL, dashTok, portalURL, portalTok, gw, upstream, dashForPortal string, s *sandbox.Sandbox) *Target {
+	return newTargetTLS(name, dashURL, dashTok, portalURL, portalTok, gw, upstream, dashForPortal, s, nil)
+}
+
+func newTargetTLS(name, dashURL, dashTok, portalURL, portalTok, gw, upstream, dashForPortal string, s *sandbox.Sandbox, pki *TestPKI) *Target {
 	tg := &Target{
 		Name: name, DashboardURL: dashURL, DashboardTok: dashTok, PortalURL: portalURL, PortalTok: portalTok,
-		GatewayURL: gw, UpstreamURL: upstream, DashboardURLForPortal: dashForPortal, sb: s,
+		GatewayURL: gw, UpstreamURL: upstream, DashboardURLForPortal: dashForPortal, sb: s, pki: pki, gatewayHTTP: http.DefaultClient,
 	}
-	dc, err := client.New(client.Config{Plane: "Tyk Dashboard", BaseURL: dashURL, Token: dashTok, MaxRetries: 2})
+	var trust client.TLS
+	if pki != nil {
+		trust.CAFile, tg.gatewayHTTP = pki.CAFile, pki.Client()
+	}
+	dc, err := client.New(client.Config{Plane: "Tyk Dashboard", BaseURL: dashURL, Token: dashTok, MaxRetries: 2, TLS: trust})
 	if err == nil {
 		tg.dashboardClient = dc
 		tg.Dashboard = dashboard.New(dc)
 	}
-	pc, err := client.New(client.Config{Plane: "Tyk Portal", BaseURL: portal.BaseURL(portalURL), Token: portalTok, MaxRetries: 2})
+	pc, err := client.New(client.Config{Plane: "Tyk Portal", BaseURL: portal.BaseURL(portalURL), Token: portalTok, MaxRetries: 2, TLS: trust})
 	if err == nil {
 		tg.portalHTTP = pc
 		tg.Portal = portal.New(pc)
@@ -163,8 +175,20 @@ func newTarget(name, dashURL, dashTok, portalURL, portalTok, gw, upstream, dashF
 	return tg
 }
 
-// ProviderBlock configures the provider for this target explicitly.
+// ProviderBlock configures the provider for this target explicitly (for a
+// target serving TLS, trusting its CA on every plane and the IdP).
 func (tg *Target) ProviderBlock() string {
+	extra := ""
+	if tg.pki != nil {
+		extra = fmt.Sprintf("  dashboard_tls   = { ca_file = %[1]q }\n  portal_tls      = { ca_file = %[1]q }\n  idp_tls         = { ca_file = %[1]q }\n",
+			tg.pki.CAFile)
+	}
+	return tg.ProviderBlockWith(extra)
+}
+
+// ProviderBlockWith configures the provider for this target with extra
+// attributes (e.g. TLS settings) instead of the target's own.
+func (tg *Target) ProviderBlockWith(extra string) string {
 	return fmt.Sprintf(`
 provider "tyk" {
   dashboard_url   = %q
@@ -172,8 +196,41 @@ provider "tyk" {
   portal_url      = %q
   portal_token    = %q
   max_retries     = 2
+%s}
+`, tg.DashboardURL, tg.DashboardTok, tg.PortalURL, tg.PortalTok, extra)
 }
-`, tg.DashboardURL, tg.DashboardTok, tg.PortalURL, tg.PortalTok)
+
+// TLSTarget starts a sandbox of its own serving every plane over HTTPS with
+// pki's server certificate and trusting pki's CA for its own calls (the
+// Portal to IdPs and the Dashboard, the Gateway to JWKS), as an
+// installation with a private CA in its trust store. trustCA false leaves
+// the installation with the system's roots only. It is closed when the test
+// ends; it skips against an external target.
+func TLSTarget(t testing.TB, pki *TestPKI, trustCA bool) *Target {
+	t.Helper()
+	SkipExternal(t)
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance tests need TF_ACC=1")
+	}
+	terraformEnv()
+	opts := sandbox.Options{
+		DashboardToken: DashboardToken, PortalToken: PortalToken, SpecDir: spec.FindDir(RepoRoot()), StrictResponses: true,
+		TLS: pki.ServerTLS(),
+	}
+	if trustCA {
+		opts.RootCAs = pki.Pool
+	}
+	s, err := sandbox.Start(opts)
+	if err != nil {
+		t.Fatalf("starting the TLS sandbox: %v", err)
+	}
+	t.Cleanup(func() {
+		for _, v := range s.Violations() {
+			t.Errorf("answer outside the official spec: %s", v)
+		}
+		s.Close()
+	})
+	return newTargetTLS("sandbox over TLS", s.DashboardURL, DashboardToken, s.PortalURL, PortalToken, s.GatewayURL, s.EchoURL, s.DashboardURL, s, pki)
 }
 
 // PortalDo sends an admin API request to the target's Portal, as an operator
@@ -203,7 +260,7 @@ func (tg *Target) CallGateway(path, token string) (int, string, error) {
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := tg.gatewayHTTP.Do(req)
 	if err != nil {
 		return 0, "", err
 	}

@@ -8,7 +8,6 @@ package client
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -46,10 +45,12 @@ type Config struct {
 	BaseURL string
 	// Token is sent verbatim in AuthHeader (Tyk expects the raw key, no
 	// "Bearer" prefix). Empty: no auth header.
-	Token              string
-	AuthHeader         string
-	InsecureSkipVerify bool
-	Timeout            time.Duration
+	Token      string
+	AuthHeader string
+	// TLS is what HTTPS connections trust and present (and the setting
+	// names a certificate error points at).
+	TLS     TLS
+	Timeout time.Duration
 	// MaxRetries bounds the retries after the first attempt. Negative: none.
 	MaxRetries   int
 	RetryWaitMin time.Duration
@@ -131,7 +132,10 @@ func New(cfg Config) (*Client, error) {
 
 	hc := cfg.HTTPClient
 	if hc == nil {
-		hc = NewHTTPClient(cfg.InsecureSkipVerify, cfg.Timeout)
+		hc, err = NewHTTPClient(cfg.TLS, cfg.Timeout)
+		if err != nil {
+			return nil, err
+		}
 	}
 	rc := &retryablehttp.Client{
 		HTTPClient:   hc,
@@ -149,15 +153,17 @@ func New(cfg Config) (*Client, error) {
 }
 
 // NewHTTPClient is the one place HTTP clients are built: go-cleanhttp's
-// pooled transport (no shared global state), TLS 1.2 or later, and
-// certificate verification unless the user opted out.
-func NewHTTPClient(insecureSkipVerify bool, timeout time.Duration) *http.Client {
-	transport := cleanhttp.DefaultPooledTransport()
-	transport.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
-	if insecureSkipVerify {
-		transport.TLSClientConfig.InsecureSkipVerify = true //nolint:gosec // opt-in by the user
+// pooled transport (no shared global state), TLS 1.2 or later, the system's
+// roots plus t's CAs, t's client certificate, and certificate verification
+// unless the user opted out. Its TLS configuration is never nil.
+func NewHTTPClient(t TLS, timeout time.Duration) (*http.Client, error) {
+	cfg, err := t.Config()
+	if err != nil {
+		return nil, err
 	}
-	return &http.Client{Transport: transport, Timeout: timeout}
+	transport := cleanhttp.DefaultPooledTransport()
+	transport.TLSClientConfig = cfg
+	return &http.Client{Transport: transport, Timeout: timeout}, nil
 }
 
 // BaseURL returns the configured base URL.
@@ -243,6 +249,9 @@ func (c *Client) Do(ctx context.Context, req Request, out any) (*Response, error
 			return nil, fmt.Errorf("%s API: %s %s: %w", c.cfg.Plane, req.Method, req.Path, ctxErr)
 		}
 		sent := !neverSent(err)
+		if tlsErr := DescribeTLS(err, c.cfg.Plane, u, c.cfg.TLS); tlsErr != err { //nolint:errorlint // identity: was it rewritten
+			return nil, fmt.Errorf("%s API: %s %s: %w", c.cfg.Plane, req.Method, req.Path, tlsErr)
+		}
 		err = fmt.Errorf("%s API: %s %s: %s", c.cfg.Plane, req.Method, req.Path, describeTransportError(err, *attempts))
 		if !idempotent && sent {
 			return nil, &AmbiguousWriteError{Err: err}

@@ -53,7 +53,12 @@ func TestOAuth2TokenTLS(t *testing.T) {
 	}))
 	defer srv.Close()
 	for _, insecure := range []bool{true, false} {
-		data := &providerData{idp: oidc.New(oidc.Options{InsecureSkipVerify: insecure, HTTPClient: client.NewHTTPClient(insecure, client.DefaultTimeout)})}
+		tlsCfg := client.TLS{InsecureSkipVerify: insecure, Hint: "idp_tls.ca_file", Skip: "idp_tls.insecure_skip_verify"}
+		idp, err := oidc.New(oidc.Options{TLS: tlsCfg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		data := &providerData{idp: idp}
 		resp := openToken(t, data, srv.URL+"/oauth2/token")
 		switch {
 		case insecure && resp.Diagnostics.HasError():
@@ -61,7 +66,7 @@ func TestOAuth2TokenTLS(t *testing.T) {
 		case !insecure && !resp.Diagnostics.HasError():
 			t.Fatal("a self-signed certificate was accepted without insecure_skip_verify")
 		case !insecure:
-			if d := resp.Diagnostics.Errors()[0].Detail(); !strings.Contains(d, "certificate") || strings.Contains(d, "s3cret-value") {
+			if d := resp.Diagnostics.Errors()[0].Detail(); !strings.Contains(d, "idp_tls.ca_file") || strings.Contains(d, "s3cret-value") {
 				t.Fatalf("error detail: %s", d)
 			}
 		}

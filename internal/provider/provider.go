@@ -62,6 +62,9 @@ type providerModel struct {
 	RequestTimeout     types.String `tfsdk:"request_timeout"`
 	MaxRetries         types.Int64  `tfsdk:"max_retries"`
 	AllowPlanBypass    types.Bool   `tfsdk:"allow_plan_bypass"`
+	DashboardTLS       types.Object `tfsdk:"dashboard_tls"`
+	PortalTLS          types.Object `tfsdk:"portal_tls"`
+	IdPTLS             types.Object `tfsdk:"idp_tls"`
 }
 
 func (p *TykProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -95,9 +98,13 @@ func (p *TykProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				Description: "Developer Portal admin API token (the admin user's API token). Also read from `" + EnvPortalToken + "`.",
 			},
 			"insecure_skip_verify": schema.BoolAttribute{
-				Optional:    true,
-				Description: "Skip TLS certificate verification towards the Dashboard and the Portal. Default `false`. Also read from `" + EnvInsecureSkipVerify + "`.",
+				Optional: true,
+				Description: "Skip TLS certificate verification towards the Dashboard, the Portal and identity providers (testing only; " +
+					"the provider warns). Default `false`. Also read from `" + EnvInsecureSkipVerify + "`. Prefer `*_tls.ca_file` for a private CA.",
 			},
+			"dashboard_tls": dashboardTLS.schema(),
+			"portal_tls":    portalTLS.schema(),
+			"idp_tls":       idpTLS.schema(),
 			"request_timeout": schema.StringAttribute{
 				Optional:    true,
 				Description: "Timeout of one HTTP request, as a Go duration (`30s`, `2m`). Default `30s`. Also read from `" + EnvRequestTimeout + "`.",
@@ -186,9 +193,17 @@ func (p *TykProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		}
 	}
 
+	dashTLS := dashboardTLS.resolve(ctx, cfg.DashboardTLS, insecure, &resp.Diagnostics)
+	portTLS := portalTLS.resolve(ctx, cfg.PortalTLS, insecure, &resp.Diagnostics)
+	idTLS := idpTLS.resolve(ctx, cfg.IdPTLS, insecure, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	warnInsecure(map[string]client.TLS{"Tyk Dashboard": dashTLS, "Developer Portal": portTLS, "identity providers": idTLS}, &resp.Diagnostics)
+
 	if dash.url != "" && dash.token != "" {
 		c, err := client.New(client.Config{
-			Plane: "Tyk Dashboard", BaseURL: dash.url, Token: dash.token, InsecureSkipVerify: insecure,
+			Plane: "Tyk Dashboard", BaseURL: dash.url, Token: dash.token, TLS: dashTLS,
 			Timeout: timeout, MaxRetries: retries, UserAgent: ua,
 		})
 		if err != nil {
@@ -199,7 +214,7 @@ func (p *TykProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	}
 	if portal.url != "" && portal.token != "" {
 		c, err := client.New(client.Config{
-			Plane: "Tyk Portal", BaseURL: portalclient.BaseURL(portal.url), Token: portal.token, InsecureSkipVerify: insecure,
+			Plane: "Tyk Portal", BaseURL: portalclient.BaseURL(portal.url), Token: portal.token, TLS: portTLS,
 			Timeout: timeout, MaxRetries: retries, UserAgent: ua,
 		})
 		if err != nil {
@@ -208,8 +223,16 @@ func (p *TykProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		}
 		data.portal = portalclient.New(c)
 	}
-	data.insecure, data.timeout, data.retries, data.userAgent = insecure, timeout, retries, ua
-	data.idp = oidc.New(oidc.Options{InsecureSkipVerify: insecure, UserAgent: ua, MaxRetries: retries, HTTPClient: client.NewHTTPClient(insecure, timeout)})
+	idpHTTP, err := client.NewHTTPClient(idTLS, timeout)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("idp_tls"), "Invalid TLS settings", err.Error())
+		return
+	}
+	data.idp, err = oidc.New(oidc.Options{TLS: idTLS, UserAgent: ua, MaxRetries: retries, HTTPClient: idpHTTP})
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("idp_tls"), "Invalid TLS settings", err.Error())
+		return
+	}
 	data.allowPlanBypass = cfg.AllowPlanBypass.ValueBool()
 	tflog.Debug(ctx, "Configured Tyk provider", map[string]any{
 		"dashboard_configured": data.dashboard != nil, "portal_configured": data.portal != nil,

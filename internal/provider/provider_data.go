@@ -3,7 +3,6 @@ package provider
 import (
 	"fmt"
 	"sync"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -29,11 +28,6 @@ type providerData struct {
 	// allowPlanBypass turns the plan-bypass check off (plan_bypass.go).
 	allowPlanBypass bool
 
-	insecure  bool
-	timeout   time.Duration
-	retries   int
-	userAgent string
-
 	// idp is the identity-provider client (discovery, RFC 7592 reads,
 	// tokens), built once in Configure.
 	idp *oidc.Client
@@ -43,7 +37,11 @@ type providerData struct {
 // verified) when the provider was not configured (validation-only calls).
 func (d *providerData) idpClient() *oidc.Client {
 	if d == nil || d.idp == nil {
-		return oidc.New(oidc.Options{})
+		c, err := oidc.New(oidc.Options{})
+		if err != nil { // no files to read: cannot fail
+			panic(err)
+		}
+		return c
 	}
 	return d.idp
 }

@@ -5,6 +5,8 @@
 package sandbox
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -44,6 +46,14 @@ type Options struct {
 	// is the newest the spec covers): its spec validates requests and
 	// answers, and its version-specific behaviours apply.
 	PortalVersion string
+	// TLS, when set, serves every plane (Dashboard, Portal, Gateway, echo)
+	// over HTTPS with this configuration.
+	TLS *tls.Config
+	// RootCAs are the CAs the emulated installation trusts for its own
+	// HTTPS calls: the Portal to the Dashboard and to IdPs, the Gateway to
+	// JWKS endpoints (as a real installation's system trust store). nil:
+	// the system's.
+	RootCAs *x509.CertPool
 }
 
 // Sandbox is a running emulation.
@@ -63,6 +73,7 @@ type Sandbox struct {
 	PortalVersion string
 
 	servers []*http.Server
+	tls     *tls.Config
 }
 
 // Start launches every plane.
@@ -98,14 +109,15 @@ func Start(opts Options) (*Sandbox, error) {
 		CheckResponses: opts.StrictResponses,
 	})
 
+	sb.tls = opts.TLS
 	sb.DashboardURL, err = sb.serve(opts.DashboardAddr, dash)
 	if err != nil {
 		sb.Close()
 		return nil, err
 	}
-	sb.PortalURL, err = sb.serve(opts.PortalAddr, portal.Handler(portal.Options{Store: sb.Store, Token: opts.PortalToken, Validator: portalVal, Faults: sb.Faults, CheckResponses: opts.StrictResponses, Profile: prof}))
+	sb.PortalURL, err = sb.serve(opts.PortalAddr, portal.Handler(portal.Options{Store: sb.Store, Token: opts.PortalToken, Validator: portalVal, Faults: sb.Faults, CheckResponses: opts.StrictResponses, Profile: prof, RootCAs: opts.RootCAs}))
 	if err == nil {
-		sb.GatewayURL, err = sb.serve(opts.GatewayAddr, sb.Faults.Wrap("gateway", gateway.New(sb.Store)))
+		sb.GatewayURL, err = sb.serve(opts.GatewayAddr, sb.Faults.Wrap("gateway", gateway.New(sb.Store, opts.RootCAs)))
 	}
 	if err == nil {
 		sb.EchoURL, err = sb.serve(opts.EchoAddr, gateway.Echo())
@@ -127,8 +139,12 @@ func (sb *Sandbox) serve(addr string, h http.Handler) (string, error) {
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	sb.servers = append(sb.servers, srv)
+	scheme := "http"
+	if sb.tls != nil {
+		ln, scheme = tls.NewListener(ln, sb.tls.Clone()), "https"
+	}
 	go func() { _ = srv.Serve(ln) }()
-	return "http://" + ln.Addr().String(), nil
+	return scheme + "://" + ln.Addr().String(), nil
 }
 
 // Close stops every plane.

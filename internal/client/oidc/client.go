@@ -16,13 +16,17 @@ import (
 // HTTP client for every IdP request.
 type Client struct{ opts Options }
 
-// New returns a Client; without opts.HTTPClient it builds one with
-// certificate verification unless opts.InsecureSkipVerify.
-func New(opts Options) *Client {
+// New returns a Client; without opts.HTTPClient it builds one from
+// opts.TLS.
+func New(opts Options) (*Client, error) {
 	if opts.HTTPClient == nil {
-		opts.HTTPClient = client.NewHTTPClient(opts.InsecureSkipVerify, client.DefaultTimeout)
+		hc, err := client.NewHTTPClient(opts.TLS, client.DefaultTimeout)
+		if err != nil {
+			return nil, err
+		}
+		opts.HTTPClient = hc
 	}
-	return &Client{opts: opts}
+	return &Client{opts: opts}, nil
 }
 
 // Discover reads an OpenID Connect discovery document (see the package
@@ -55,7 +59,8 @@ func (c *Client) ClientCredentials(ctx context.Context, tokenURL, clientID, secr
 	tok, err := cfg.Token(context.WithValue(ctx, oauth2.HTTPClient, c.opts.HTTPClient))
 	if err != nil {
 		// x/oauth2 errors carry the IdP's answer, never the client secret.
-		return nil, fmt.Errorf("the token request to %s for client %s failed: %w", tokenURL, clientID, err)
+		return nil, fmt.Errorf("the token request to %s for client %s failed: %w", tokenURL, clientID,
+			client.DescribeTLS(err, "Identity provider", tokenURL, c.opts.TLS))
 	}
 	return tok, nil
 }

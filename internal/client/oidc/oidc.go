@@ -31,9 +31,10 @@ type Discovery struct {
 
 // Options tune the HTTP transport towards the IdP.
 type Options struct {
-	InsecureSkipVerify bool
-	UserAgent          string
-	MaxRetries         int
+	// TLS is what connections to the IdP trust and present.
+	TLS        client.TLS
+	UserAgent  string
+	MaxRetries int
 	// HTTPClient, when set, is used for every request (built once per
 	// provider configuration with client.NewHTTPClient).
 	HTTPClient *http.Client
@@ -45,7 +46,7 @@ func transport(rawURL string, opts Options) (*client.Client, string, error) {
 		return nil, "", fmt.Errorf("invalid URL %q", rawURL)
 	}
 	c, err := client.New(client.Config{
-		Plane: "Identity provider", BaseURL: u.Scheme + "://" + u.Host, InsecureSkipVerify: opts.InsecureSkipVerify,
+		Plane: "Identity provider", BaseURL: u.Scheme + "://" + u.Host, TLS: opts.TLS,
 		UserAgent: opts.UserAgent, MaxRetries: opts.MaxRetries, HTTPClient: opts.HTTPClient,
 	})
 	if err != nil {

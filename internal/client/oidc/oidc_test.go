@@ -14,7 +14,11 @@ import (
 )
 
 func opts() Options {
-	return Options{MaxRetries: -1, HTTPClient: client.NewHTTPClient(false, 5*time.Second)}
+	hc, err := client.NewHTTPClient(client.TLS{}, 5*time.Second)
+	if err != nil {
+		panic(err)
+	}
+	return Options{MaxRetries: -1, HTTPClient: hc}
 }
 
 func TestDiscoverCachesAndValidates(t *testing.T) {
@@ -116,7 +120,10 @@ func TestClientAuthenticates(t *testing.T) {
 // dereference a nil one.
 func TestNewHTTPClientHasTLSConfig(t *testing.T) {
 	for _, insecure := range []bool{false, true} {
-		hc := client.NewHTTPClient(insecure, time.Second)
+		hc, err := client.NewHTTPClient(client.TLS{InsecureSkipVerify: insecure}, time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
 		tr, ok := hc.Transport.(*http.Transport)
 		if !ok || tr.TLSClientConfig == nil || tr.TLSClientConfig.InsecureSkipVerify != insecure {
 			t.Errorf("insecure=%v: transport %T with TLS config %+v", insecure, hc.Transport, tr)

@@ -19,6 +19,8 @@
 package gateway
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"net/http"
 	"net/http/httputil"
@@ -68,10 +70,13 @@ func (g *Gateway) Warnings() []string {
 	return append([]string(nil), g.warnings...)
 }
 
-// New returns a gateway over st.
-func New(st *store.Store) *Gateway {
+// New returns a gateway over st; rootCAs are the CAs it trusts when it
+// fetches JWKS over HTTPS (nil: the system's).
+func New(st *store.Store, rootCAs *x509.CertPool) *Gateway {
+	tr := http.DefaultTransport.(*http.Transport).Clone() //nolint:forcetypeassert // net/http's own type
+	tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: rootCAs}
 	return &Gateway{
-		st: st, http: &http.Client{Timeout: 10 * time.Second}, Now: time.Now,
+		st: st, http: &http.Client{Timeout: 10 * time.Second, Transport: tr}, Now: time.Now,
 		jwks: map[string]*jwksEntry{}, buckets: map[string]*bucket{}, quotas: map[string]*quotaKey{}, sessions: map[string]bool{},
 	}
 }
@@ -163,6 +168,7 @@ func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, api store.Doc) {
 	}
 	stripAuth, _ := api["strip_auth_data"].(bool)
 	rp := &httputil.ReverseProxy{
+		Transport: g.http.Transport,
 		Rewrite: func(pr *httputil.ProxyRequest) {
 			pr.SetURL(u)
 			pr.Out.URL.Path = strings.TrimRight(u.Path, "/") + path

@@ -88,7 +88,7 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	f := &fixture{st: store.New(), idp: newIdP(t), now: time.Now().Truncate(time.Second)}
-	f.g = New(f.st)
+	f.g = New(f.st, nil)
 	f.g.Now = func() time.Time { return f.now }
 	upstream := httptest.NewServer(Echo())
 	t.Cleanup(upstream.Close)

@@ -304,7 +304,7 @@ func (s *server) writeAPIDefinitions(ar store.Doc, jwksURI string) error {
 		if !ok {
 			continue
 		}
-		conn, err := newDashConn(prov)
+		conn, err := s.newDashConn(prov)
 		if err != nil {
 			return err
 		}

@@ -30,7 +30,10 @@ func providerMeta(d store.Doc) (map[string]any, error) {
 	return meta, nil
 }
 
-func newDashConn(provider store.Doc) (*dashConn, error) {
+// newDashConn is the Portal's connection to the Dashboard of an API
+// provider: the provider's InsecureSkipVerify, else the installation's
+// trusted CAs (Options.RootCAs, the system's when nil).
+func (s *server) newDashConn(provider store.Doc) (*dashConn, error) {
 	meta, err := providerMeta(provider)
 	if err != nil {
 		return nil, err
@@ -42,7 +45,7 @@ func newDashConn(provider store.Doc) (*dashConn, error) {
 		return nil, fmt.Errorf("the provider has no Dashboard URL")
 	}
 	tr := defaultTransport()
-	tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: insecure} //nolint:gosec // mirrors the provider's setting
+	tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: insecure, RootCAs: s.opts.RootCAs} //nolint:gosec // mirrors the provider's setting
 	return &dashConn{url: strings.TrimRight(u, "/"), secret: secret, http: &http.Client{Timeout: 10 * time.Second, Transport: tr}}, nil
 }
 

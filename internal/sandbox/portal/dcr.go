@@ -23,7 +23,9 @@ type idpClient struct {
 func (s *server) newIdPClient(provider store.Doc) *idpClient {
 	insecure, _ := provider["SSLInsecureSkipVerify"].(bool)
 	tr := defaultTransport()
-	tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: insecure} //nolint:gosec // the provider's own setting
+	// SSLInsecureSkipVerify ("SSL secure skip verify" in the Portal UI),
+	// else the installation's trusted CAs.
+	tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: insecure, RootCAs: s.opts.RootCAs} //nolint:gosec // the provider's own setting
 	return &idpClient{http: &http.Client{Timeout: 15 * time.Second, Transport: s.opts.Faults.Transport("idp", tr)}}
 }
 

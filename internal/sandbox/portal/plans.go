@@ -113,7 +113,7 @@ func (s *server) createPlan(w http.ResponseWriter, r *http.Request) {
 		onlyErrors(w, http.StatusUnprocessableEntity, "Provider not found")
 		return
 	}
-	conn, err := newDashConn(prov)
+	conn, err := s.newDashConn(prov)
 	if err != nil {
 		onlyErrors(w, http.StatusUnprocessableEntity, err.Error())
 		return
@@ -183,7 +183,7 @@ func (s *server) updatePlan(w http.ResponseWriter, r *http.Request) {
 	}
 	if ref := strField(d, "ReferenceID"); ref != "" {
 		if prov, ok := s.st.APIProviders.Get(key(int64Field(d, "ProviderID"))); ok {
-			if conn, err := newDashConn(prov); err == nil {
+			if conn, err := s.newDashConn(prov); err == nil {
 				if pol, err := conn.getPolicy(ref); err == nil {
 					fresh := planPolicy(d, providerTags(prov))
 					for _, f := range []string{"name", "rate", "per", "quota_max", "quota_renewal_rate", "key_expires_in"} {

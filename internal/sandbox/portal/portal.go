@@ -5,6 +5,7 @@
 package portal
 
 import (
+	"crypto/x509"
 	"net/http"
 	"strconv"
 	"strings"
@@ -30,6 +31,9 @@ type Options struct {
 	CheckResponses bool
 	// Profile is the Portal version emulated (ProfileFor).
 	Profile Profile
+	// RootCAs are the CAs the installation trusts for its outgoing HTTPS
+	// calls (to the Dashboard, to IdPs); nil means the system's.
+	RootCAs *x509.CertPool
 }
 
 type server struct {

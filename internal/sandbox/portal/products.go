@@ -166,7 +166,7 @@ func (s *server) createProduct(w http.ResponseWriter, r *http.Request) {
 		onlyErrors(w, http.StatusUnprocessableEntity, "Provider not found")
 		return
 	}
-	conn, err := newDashConn(prov)
+	conn, err := s.newDashConn(prov)
 	if err != nil {
 		onlyErrors(w, http.StatusUnprocessableEntity, err.Error())
 		return
@@ -209,7 +209,7 @@ func (s *server) updateProduct(w http.ResponseWriter, r *http.Request) {
 	}
 	prov, _ := s.st.APIProviders.Get(key(int64Field(d, "ProviderID")))
 	if prov != nil {
-		conn, err := newDashConn(prov)
+		conn, err := s.newDashConn(prov)
 		if err == nil {
 			details, authType, derr := resolveDetails(in, conn)
 			if derr != nil {
@@ -392,7 +392,7 @@ func (s *server) deletePolicyOf(d store.Doc) error {
 	if !ok {
 		return nil
 	}
-	conn, connErr := newDashConn(prov)
+	conn, connErr := s.newDashConn(prov)
 	if connErr != nil {
 		return nil //nolint:nilerr // a provider without a usable Dashboard connection has no policy to delete
 	}

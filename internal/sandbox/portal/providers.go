@@ -125,7 +125,7 @@ func (s *server) synchronize(w http.ResponseWriter, r *http.Request) {
 	// policy twice.
 	s.syncMu.Lock()
 	defer s.syncMu.Unlock()
-	conn, err := newDashConn(prov)
+	conn, err := s.newDashConn(prov)
 	if err != nil {
 		statusWithErrors(w, fmt.Sprintf("Failed to sync provider %s: %v", prov["Name"], err))
 		return

@@ -4,6 +4,8 @@
 package main
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"flag"
 	"fmt"
 	"os"
@@ -27,7 +29,35 @@ func main() {
 	specDir := flag.String("spec-dir", "", "directory with the official Tyk OpenAPI documents (default: ../shared/tyk-specs if found)")
 	noSpec := flag.Bool("no-spec-validation", false, "do not validate requests against the official spec")
 	flag.StringVar(&opts.PortalVersion, "portal-version", "", "Portal version to emulate: 1.12, 1.13, 1.16 or 1.18 (default: the newest)")
+	tlsCert := flag.String("tls-cert", "", "PEM certificate: serve every plane over HTTPS (with -tls-key)")
+	tlsKey := flag.String("tls-key", "", "PEM private key of -tls-cert")
+	caFile := flag.String("ca-file", "", "PEM CA bundle the emulated installation trusts for its own HTTPS calls (Portal to IdP and Dashboard, Gateway to JWKS), besides the system's")
 	flag.Parse()
+
+	if *tlsCert != "" {
+		pair, err := tls.LoadX509KeyPair(*tlsCert, *tlsKey)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "tyk-sandbox: -tls-cert/-tls-key:", err)
+			os.Exit(2)
+		}
+		opts.TLS = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{pair}}
+	}
+	if *caFile != "" {
+		pem, err := os.ReadFile(*caFile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "tyk-sandbox: -ca-file:", err)
+			os.Exit(2)
+		}
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			fmt.Fprintln(os.Stderr, "tyk-sandbox: -ca-file holds no PEM certificate")
+			os.Exit(2)
+		}
+		opts.RootCAs = pool
+	}
 
 	if !*noSpec {
 		opts.SpecDir = *specDir
