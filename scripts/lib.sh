@@ -3,6 +3,11 @@
 # point Terraform at the freshly built provider with dev_overrides.
 # Callers set: root, work; they get: tf_in DIR ARGS..., hydra_public,
 # hydra_admin, dashboard_url, portal_url, gateway_url, echo_url.
+# TLS=1: a throwaway CA signs a certificate for 127.0.0.1; Hydra's public
+# endpoints and every plane of the sandbox serve HTTPS with it; the sandbox
+# (its Portal and Gateway) trusts the CA for its own calls; the provider
+# trusts it through TYK_DASHBOARD_CA_FILE, TYK_PORTAL_CA_FILE and
+# TYK_IDP_CA_FILE, and curl through CURL_CA_BUNDLE.
 
 terraform_bin=${TERRAFORM:-$(command -v terraform || echo "$root/bin/tofu")}
 current="start"
@@ -33,22 +38,34 @@ quiet() { grep -v -e 'Provider development overrides' -e '^ - tykdcr/tyk' -e 'de
 [ -x "$root/bin/hydra" ] || { echo "bin/hydra missing: run 'make hydra'." >&2; exit 1; }
 rm -rf "$work" && mkdir -p "$work"
 
+tls_on() { [ "${TLS:-0}" = 1 ]; }
+
 build_all() {
   step "Building the provider and the Tyk sandbox"
   (cd "$root" && go build -o bin/terraform-provider-tyk . && go build -o bin/tyk-sandbox ./internal/sandbox/cmd/tyk-sandbox)
+  if tls_on; then
+    step "TLS=1: a throwaway CA and a server certificate for 127.0.0.1 ($work/pki)"
+    (cd "$root" && go run ./internal/acctest/cmd/test-pki -dir "$work/pki")
+    export CURL_CA_BUNDLE="$work/pki/ca.pem"
+  fi
 }
 
 start_hydra() {
   step "Starting Ory Hydra v2.3.0 (the identity provider, in-memory, DCR enabled, JWT access tokens)"
   local hp ha
   hp=$(free_port); ha=$(free_port)
-  hydra_public="http://127.0.0.1:$hp"
+  local scheme=http public_tls=""
+  if tls_on; then
+    scheme=https
+    public_tls=", tls: { enabled: true, cert: { path: $work/pki/server.pem }, key: { path: $work/pki/server-key.pem } }"
+  fi
+  hydra_public="$scheme://127.0.0.1:$hp"
   hydra_admin="http://127.0.0.1:$ha"
   cat >"$work/hydra.yml" <<YML
 dsn: memory
 log: { level: warn }
 serve:
-  public: { host: 127.0.0.1, port: $hp }
+  public: { host: 127.0.0.1, port: $hp$public_tls }
   admin:  { host: 127.0.0.1, port: $ha }
 urls: { self: { issuer: $hydra_public/ } }
 secrets: { system: ["demo-only-system-secret-0123456789"] }
@@ -64,8 +81,13 @@ YML
 
 start_sandbox() {
   step "Starting the Tyk sandbox (emulated Dashboard API, Portal admin API, gateway)"
+  local tls_args=()
+  if tls_on; then
+    tls_args=(-tls-cert "$work/pki/server.pem" -tls-key "$work/pki/server-key.pem" -ca-file "$work/pki/ca.pem")
+  fi
   "$root/bin/tyk-sandbox" -dashboard-addr 127.0.0.1:0 -dashboard-token "$dash_token" \
-    -portal-addr 127.0.0.1:0 -portal-token "$portal_token" -gateway-addr 127.0.0.1:0 -echo-addr 127.0.0.1:0 >"$work/sandbox.log" 2>&1 &
+    -portal-addr 127.0.0.1:0 -portal-token "$portal_token" -gateway-addr 127.0.0.1:0 -echo-addr 127.0.0.1:0 \
+    "${tls_args[@]}" >"$work/sandbox.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 100); do grep -q '^spec-validation ' "$work/sandbox.log" 2>/dev/null && break; sleep 0.1; done
   dashboard_url=$(awk '/^dashboard /{print $2}' "$work/sandbox.log")
@@ -92,6 +114,9 @@ RC
   export TF_VAR_well_known_url="$hydra_public/.well-known/openid-configuration"
   export TF_VAR_jwks_url="$hydra_public/.well-known/jwks.json"
   export TF_VAR_upstream_url="$echo_url"
+  if tls_on; then
+    export TYK_DASHBOARD_CA_FILE="$work/pki/ca.pem" TYK_PORTAL_CA_FILE="$work/pki/ca.pem" TYK_IDP_CA_FILE="$work/pki/ca.pem"
+  fi
 }
 
 tf_in() { local dir=$1; shift; "$terraform_bin" -chdir="$dir" "$@"; }
