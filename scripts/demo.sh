@@ -38,7 +38,7 @@ curl -fsS "$hydra_admin/admin/clients/$client_id" | json '{k: d[k] for k in ["cl
 
 step "Token for $client_id with the product and plan scopes (client_credentials at $token_endpoint)"
 token=$(curl -fsS -u "$client_id:$client_secret" -d grant_type=client_credentials --data-urlencode 'scope=product_payments free_plan' "$token_endpoint" | json 'd["access_token"]')
-echo "access token: ${token:0:24}... (JWT, scp claim: $(python3 -c "import base64,json,sys; p=sys.argv[1].split('.')[1]; p+='='*(-len(p)%4); print(json.loads(base64.urlsafe_b64decode(p))['scp'])" "$token"))"
+echo "access token: ${token:0:24}... (JWT, $(python3 -c "import base64,json,sys; p=sys.argv[1].split('.')[1]; p+='='*(-len(p)%4); c=json.loads(base64.urlsafe_b64decode(p)); k='scp' if 'scp' in c else 'scope'; print(k, 'claim:', c[k])" "$token"))"
 
 call() { curl -sS -o "$work/body.json" -w '%{http_code}' -H "Authorization: Bearer $1" "$gateway_url/payments/get?demo=dcr"; }
 token_for() { curl -fsS -u "$client_id:$client_secret" -d grant_type=client_credentials --data-urlencode "scope=$1" "$token_endpoint" | json 'd["access_token"]'; }

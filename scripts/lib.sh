@@ -50,7 +50,34 @@ build_all() {
   fi
 }
 
+# IDP=oidc-provider: the second real IdP (tools/oidc-provider, installed by
+# `make oidc-provider`) instead of Hydra, configured as Keycloak-type IdPs
+# behave: registration needs an initial access token, tokens carry a `scope`
+# string claim, the registration access token rotates on every read. It
+# answers Hydra's admin API subset, so hydra_admin works alike.
+idp_token_url() { if [ "${IDP:-hydra}" = oidc-provider ]; then echo "$hydra_public/token"; else echo "$hydra_public/oauth2/token"; fi; }
+idp_jwks_url() { if [ "${IDP:-hydra}" = oidc-provider ]; then echo "$hydra_public/jwks"; else echo "$hydra_public/.well-known/jwks.json"; fi; }
+
+start_oidc_provider() {
+  step "Starting oidc-provider (the identity provider: initial access token, scope claim, rotating registration tokens)"
+  [ -d "$root/tools/oidc-provider/node_modules/oidc-provider" ] || { echo "oidc-provider is not installed: run 'make oidc-provider'" >&2; return 1; }
+  local hp ha scheme=http tls_env=()
+  hp=$(free_port); ha=$(free_port)
+  if tls_on; then scheme=https; tls_env=(TLS_CERT="$work/pki/server.pem" TLS_KEY="$work/pki/server-key.pem"); fi
+  hydra_public="$scheme://127.0.0.1:$hp"
+  hydra_admin="http://127.0.0.1:$ha"
+  idp_initial_access_token="iat-$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
+  env PORT="$hp" ADMIN_PORT="$ha" INITIAL_ACCESS_TOKEN="$idp_initial_access_token" "${tls_env[@]}" \
+    node "$root/tools/oidc-provider/server.js" >"$work/hydra.log" 2>&1 &
+  pids+=($!)
+  wait_for "$hydra_admin/health/ready"
+  wait_for "$hydra_public/.well-known/openid-configuration"
+  export TF_VAR_initial_access_token="$idp_initial_access_token" TF_VAR_scope_claim_name=scope TF_VAR_verify_idp_client_via=token_endpoint
+  echo "oidc-provider: $hydra_public (admin $hydra_admin)"
+}
+
 start_hydra() {
+  if [ "${IDP:-hydra}" = oidc-provider ]; then start_oidc_provider; return; fi
   step "Starting Ory Hydra v2.3.0 (the identity provider, in-memory, DCR enabled, JWT access tokens)"
   local hp ha
   hp=$(free_port); ha=$(free_port)
@@ -112,7 +139,7 @@ RC
   export TYK_PORTAL_URL="$portal_url" TYK_PORTAL_TOKEN="$portal_token"
   export TF_VAR_dashboard_url="$dashboard_url" TF_VAR_dashboard_secret="$dash_token"
   export TF_VAR_well_known_url="$hydra_public/.well-known/openid-configuration"
-  export TF_VAR_jwks_url="$hydra_public/.well-known/jwks.json"
+  export TF_VAR_jwks_url="$(idp_jwks_url)"
   export TF_VAR_upstream_url="$echo_url"
   if tls_on; then
     export TYK_DASHBOARD_CA_FILE="$work/pki/ca.pem" TYK_PORTAL_CA_FILE="$work/pki/ca.pem" TYK_IDP_CA_FILE="$work/pki/ca.pem"

@@ -50,6 +50,12 @@ variable "store_client_secret" {
   default     = true
 }
 
+variable "verify_idp_client_via" {
+  description = "How refreshes check the IdP's client: null (an RFC 7592 read) or \"token_endpoint\", for IdPs that rotate the registration access token on every read (Curity; the oidc-provider of make demo IDP=oidc-provider)."
+  type        = string
+  default     = null
+}
+
 variable "well_known_url" {
   description = "The IdP's OpenID Connect discovery URL."
   type        = string
@@ -237,7 +243,8 @@ resource "tyk_portal_app_access" "payments" {
   client_type_id = tyk_portal_client_type.machine.id
   depends_on     = [tyk_api_scope_mapping.product, tyk_api_scope_mapping.plan]
 
-  store_client_secret = var.store_client_secret
+  store_client_secret   = var.store_client_secret
+  verify_idp_client_via = var.verify_idp_client_via
 }
 
 output "client_id" {

@@ -28,6 +28,9 @@ func DCRConfig(tg *Target, h *Hydra, name, extra string) string {
 // developer, an app and its approved access (after the mappings, which
 // Portals 1.13+ also write at approval). extra goes into the access.
 func DCRResources(tg *Target, h *Hydra, name, extra string) string {
+	if h.RotatesRegistrationToken && !strings.Contains(extra, "verify_idp_client_via") {
+		extra += "\n  verify_idp_client_via = \"token_endpoint\""
+	}
 	return DCRSetup(tg, h, name) + fmt.Sprintf(`
 `+"resource \"tyk_portal_app_access\" \"access\" {"+`
   app_id         = tyk_portal_app.app.id
@@ -73,7 +76,7 @@ resource "tyk_api" "payments" {
     signing_method     = "rsa"
     jwks_url           = %[3]q
     default_policy_ids = [tyk_policy.noop.id]
-    scope_claim_name   = "scp"
+    scope_claim_name   = %[7]q
   }
 }
 
@@ -122,7 +125,7 @@ resource "tyk_portal_oauth_provider" "hydra" {
   name           = "%[1]s-hydra"
   type           = "Other"
   well_known_url = %[2]q
-}
+%[8]s}
 
 resource "tyk_portal_client_type" "machine" {
   oauth_provider_id          = tyk_portal_oauth_provider.hydra.id
@@ -159,7 +162,15 @@ resource "tyk_portal_app" "app" {
   name    = "%[1]s-app"
 }
 
-`, name, h.WellKnownURL, h.JWKSURL, tg.UpstreamURL, tg.DashboardURLForPortal, tg.DashboardTok)
+`, name, h.WellKnownURL, h.JWKSURL, tg.UpstreamURL, tg.DashboardURLForPortal, tg.DashboardTok, h.ScopeClaim, iatAttributes(h))
+}
+
+// iatAttributes sends the IdP's initial access token, if it needs one.
+func iatAttributes(h *Hydra) string {
+	if h.InitialAccessToken == "" {
+		return ""
+	}
+	return fmt.Sprintf("  registration_access_token_wo         = %q\n  registration_access_token_wo_version = 1\n", h.InitialAccessToken)
 }
 
 // ClientCredentialsToken gets a token from Hydra for the given scopes,
@@ -175,7 +186,7 @@ func ClientCredentialsTokenAuth(h *Hydra, method, clientID, secret string, scope
 	if method == "client_secret_post" {
 		style = oauth2.AuthStyleInParams
 	}
-	cfg := clientcredentials.Config{ClientID: clientID, ClientSecret: secret, TokenURL: h.PublicURL + "/oauth2/token", Scopes: scopes, AuthStyle: style}
+	cfg := clientcredentials.Config{ClientID: clientID, ClientSecret: secret, TokenURL: h.TokenURL, Scopes: scopes, AuthStyle: style}
 	tok, err := cfg.Token(context.WithValue(context.Background(), oauth2.HTTPClient, h.httpClient()))
 	if err != nil {
 		return "", err

@@ -14,13 +14,28 @@ import (
 	"time"
 )
 
-// Hydra is a running Ory Hydra v2.3.0 (the real IdP of the DCR tests).
+// Hydra is a running identity provider of the DCR tests: Ory Hydra v2.3.0,
+// or oidc-provider (StartOIDCProvider), which answers the subset of Hydra's
+// admin API the tests use, so that checks read both alike.
 type Hydra struct {
+	// Kind is "hydra" or "oidc-provider".
+	Kind         string
 	Port         int    // the public listener's own port
 	PublicURL    string // issuer, token and registration endpoints
 	AdminURL     string // admin API (no auth): client assertions
 	WellKnownURL string
 	JWKSURL      string
+	TokenURL     string
+	// ScopeClaim is the JWT claim holding the token's scopes: Hydra's
+	// `scp` array, or the `scope` string of Keycloak-type IdPs.
+	ScopeClaim string
+	// InitialAccessToken, when set, is what registration needs (the OAuth
+	// provider's registration_access_token_wo).
+	InitialAccessToken string
+	// RotatesRegistrationToken: every RFC 7592 read issues a new
+	// registration access token (Curity-like); verify_idp_client then goes
+	// through the token endpoint.
+	RotatesRegistrationToken bool
 
 	// HTTP is the client for its public endpoints (it trusts the test CA
 	// of a Hydra serving TLS).
@@ -136,6 +151,7 @@ strategies:
 		return nil, fmt.Errorf("starting hydra: %w", err)
 	}
 	h := &Hydra{
+		Kind: "hydra", TokenURL: public + "/oauth2/token", ScopeClaim: "scp",
 		Port:      pub,
 		PublicURL: public, AdminURL: fmt.Sprintf("http://127.0.0.1:%d", adm),
 		WellKnownURL: public + "/.well-known/openid-configuration", JWKSURL: public + "/.well-known/jwks.json",
@@ -278,6 +294,7 @@ func SharedHydra(t interface {
 // Cleanup stops what the harness started; call it from TestMain.
 func Cleanup() {
 	hydra.Stop()
+	oidcProvider.Stop()
 	if sb != nil {
 		sb.Close()
 	}
@@ -303,5 +320,8 @@ func externalHydra() (*Hydra, error) {
 	if pub == "" || adm == "" {
 		return nil, fmt.Errorf("%s=external needs %s and %s (an Ory Hydra the Portal registers clients in)", EnvTarget, EnvIdPPublicURL, EnvIdPAdminURL)
 	}
-	return &Hydra{PublicURL: pub, AdminURL: adm, WellKnownURL: pub + "/.well-known/openid-configuration", JWKSURL: pub + "/.well-known/jwks.json"}, nil
+	return &Hydra{
+		Kind: "hydra", PublicURL: pub, AdminURL: adm, WellKnownURL: pub + "/.well-known/openid-configuration", JWKSURL: pub + "/.well-known/jwks.json",
+		TokenURL: pub + "/oauth2/token", ScopeClaim: "scp",
+	}, nil
 }

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -66,6 +68,7 @@ type appAccessModel struct {
 	PlanID                types.Int64    `tfsdk:"plan_id"`
 	ClientTypeID          types.Int64    `tfsdk:"client_type_id"`
 	VerifyIdPClient       types.Bool     `tfsdk:"verify_idp_client"`
+	VerifyIdPClientVia    types.String   `tfsdk:"verify_idp_client_via"`
 	RotationTriggers      types.Map      `tfsdk:"rotation_triggers"`
 	Status                types.String   `tfsdk:"status"`
 	CredentialID          types.Int64    `tfsdk:"credential_id"`
@@ -113,8 +116,17 @@ func (r *PortalAppAccessResource) Schema(ctx context.Context, _ resource.SchemaR
 			"verify_idp_client": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
 				Description: "On every refresh, read the client from the IdP (RFC 7592, with the Portal's registration access token) so that " +
-					"a client deleted or changed in the IdP shows as drift (a missing or changed client replaces the access). Turn it off " +
-					"for IdPs that rotate the registration access token on read (Curity): the Portal would be left with a dead token. Default `true`.",
+					"a client deleted or changed in the IdP shows as drift (a missing or changed client replaces the access). For IdPs that rotate " +
+					"the registration access token on read (Curity), set `verify_idp_client_via = \"token_endpoint\"`: an RFC 7592 read would " +
+					"leave the Portal with a dead token. Default `true`.",
+			},
+			"verify_idp_client_via": schema.StringAttribute{
+				Optional: true,
+				Description: "How `verify_idp_client` asks the IdP: `registration` (unset; an RFC 7592 read with the Portal's registration access " +
+					"token: sees deleted clients and changed scopes and grant types) or `token_endpoint` (a client_credentials token request with " +
+					"the client's own credentials and registered scopes: sees deleted clients and refused scopes, and never touches the " +
+					"registration access token, so it is safe with IdPs that rotate that token on every read, such as Curity).",
+				Validators: []validator.String{stringvalidator.OneOf("registration", "token_endpoint")},
 			},
 			"rotation_triggers": schema.MapAttribute{
 				ElementType: types.StringType, Optional: true,
@@ -455,7 +467,14 @@ func (r *PortalAppAccessResource) read(ctx context.Context, p *portal.Client, m 
 			return true
 		}
 	}
-	if !m.VerifyIdPClient.ValueBool() || !ar.DCREnabled || c.DCRRegistrationClientURI == "" {
+	if !m.VerifyIdPClient.ValueBool() || !ar.DCREnabled {
+		return true
+	}
+	if m.VerifyIdPClientVia.ValueString() == "token_endpoint" || (m.VerifyIdPClientVia.IsNull() && ctx.Value(probeOnlyKey{}) != nil) {
+		r.probeIdPClient(ctx, m, ar, c, scopes, diags)
+		return true
+	}
+	if c.DCRRegistrationClientURI == "" {
 		return true
 	}
 	rc, err := r.data.idpClient().ReadClient(ctx, c.DCRRegistrationClientURI, c.DCRRegistrationAccessToken)
@@ -484,7 +503,7 @@ func (r *PortalAppAccessResource) read(ctx context.Context, p *portal.Client, m 
 		if rc.RegistrationAccessToken != "" && rc.RegistrationAccessToken != c.DCRRegistrationAccessToken {
 			diags.AddWarning("The IdP rotated the registration access token on read",
 				"This IdP (for example Curity) issues a new registration access token on every RFC 7592 read, which leaves the Portal holding a dead one. "+
-					"Set verify_idp_client = false on this resource.")
+					"Set verify_idp_client_via = \"token_endpoint\" on this resource: it checks the client through the token endpoint and never touches that token.")
 		}
 		idpScopes := strings.Fields(rc.Scope)
 		sort.Strings(idpScopes)
@@ -504,6 +523,43 @@ func (r *PortalAppAccessResource) read(ctx context.Context, p *portal.Client, m 
 	return true
 }
 
+// probeOnlyKey marks reads of an imported access before any apply: the
+// provider does not know yet whether the IdP rotates the registration
+// access token on read, so it only asks the token endpoint, which is safe
+// with every IdP (privateProbeOnly holds the mark until an apply).
+type probeOnlyKey struct{}
+
+const privateProbeOnly = "verify_idp_client_probe_only"
+
+// probeIdPClient is verify_idp_client through the token endpoint: a
+// client_credentials request for the registered scopes, with the client's
+// own credentials (oidc.ProbeClient).
+func (r *PortalAppAccessResource) probeIdPClient(ctx context.Context, m *appAccessModel, ar *portal.AccessRequest, c portal.Credential,
+	scopes []string, diags *diag.Diagnostics,
+) {
+	te := m.TokenEndpoint.ValueString()
+	if te == "" || c.OAuthClientSecret == "" {
+		return
+	}
+	probe, err := r.data.idpClient().ProbeClient(ctx, te, c.OAuthClientID, c.OAuthClientSecret, c.TokenEndpoints, scopes)
+	switch {
+	case err != nil:
+		diags.AddWarning("OAuth client not verified", "Asking the IdP's token endpoint failed: "+err.Error())
+	case probe == oidc.ProbeOK:
+		m.IdPClientStatus = types.StringValue(idpOK)
+	case probe == oidc.ProbeUnknownClient:
+		m.IdPClientStatus = types.StringValue(idpMissing)
+		diags.AddWarning("OAuth client missing in the IdP",
+			fmt.Sprintf("The IdP's token endpoint no longer knows client %s of access request %d (deleted outside the Portal, or its secret "+
+				"changed). The next apply replaces the access, which registers a new client.", c.OAuthClientID, ar.ID))
+	case probe == oidc.ProbeScopeRefused:
+		m.IdPClientStatus = types.StringValue(idpDrifted)
+		diags.AddWarning("OAuth client changed in the IdP",
+			fmt.Sprintf("The IdP refuses client %s the scopes %q the Portal registered it for (changed in the IdP). The next apply replaces the access.",
+				c.OAuthClientID, strings.Join(scopes, " ")))
+	}
+}
+
 // clientStillAuthenticates asks the token endpoint whether the IdP still
 // knows the client (see oidc.ClientAuthenticates); unknown means no.
 func (r *PortalAppAccessResource) clientStillAuthenticates(ctx context.Context, m *appAccessModel, c portal.Credential) bool {
@@ -521,6 +577,9 @@ func (r *PortalAppAccessResource) Read(ctx context.Context, req resource.ReadReq
 	p := r.portalClient(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	if mark, d := req.Private.GetKey(ctx, privateProbeOnly); !d.HasError() && len(mark) > 0 {
+		ctx = context.WithValue(ctx, probeOnlyKey{}, true)
 	}
 	if !r.read(ctx, p, &state, nil, &resp.Diagnostics) {
 		resp.Diagnostics.AddWarning(
@@ -565,6 +624,8 @@ func (r *PortalAppAccessResource) Update(ctx context.Context, req resource.Updat
 		resp.Diagnostics.AddError("Access request not found", fmt.Sprintf("Access request %d disappeared during the update.", state.ID.ValueInt64()))
 		return
 	}
+	// Applied with its configuration: verify_idp_client_via now says how to verify.
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateProbeOnly, nil)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -648,7 +709,8 @@ func (r *PortalAppAccessResource) ImportState(ctx context.Context, req resource.
 	if !m.ClientTypeID.IsNull() {
 		r.tokenEndpoint(ctx, p, &m, &resp.Diagnostics)
 	}
-	r.read(ctx, p, &m, ar, &resp.Diagnostics)
+	r.read(context.WithValue(ctx, probeOnlyKey{}, true), p, &m, ar, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateProbeOnly, []byte(`true`))...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 

@@ -98,11 +98,22 @@ func checkNoHydraClients(h *acctest.Hydra, ids *[]string) resource.TestCheckFunc
 	}
 }
 
+// The seed flow, import, rotation, drift in the IdP (client deleted, scopes
+// changed) and in the Portal, and revocation at destroy, against each real
+// IdP: Ory Hydra, and oidc-provider configured as Keycloak-type IdPs behave
+// (initial access token, `scope` string claim, registration access token
+// rotated on every read, so verify_idp_client goes through the token
+// endpoint).
 func TestAccPortalAppAccess_dcrFlow(t *testing.T) {
+	tg := acctest.DefaultTarget(t)
+	for _, h := range acctest.IdPs(t) {
+		t.Run(h.Kind, func(t *testing.T) { testDCRFlow(t, tg, h) })
+	}
+}
+
+func testDCRFlow(t *testing.T, tg *acctest.Target, h *acctest.Hydra) {
 	name := acctest.Name("accdcr")
 	name = strings.ReplaceAll(name, "-", "_")
-	tg := acctest.DefaultTarget(t)
-	h := acctest.SharedHydra(t)
 	var clients []string
 	var lastAccess string
 	remember := func(s *terraform.State) error {
@@ -120,7 +131,7 @@ func TestAccPortalAppAccess_dcrFlow(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("tyk_portal_app_access.access", tfjsonpath.New("status"), knownvalue.StringExact("approved")),
 					statecheck.ExpectKnownValue("tyk_portal_app_access.access", tfjsonpath.New("idp_client_status"), knownvalue.StringExact("ok")),
-					statecheck.ExpectKnownValue("tyk_portal_app_access.access", tfjsonpath.New("token_endpoint"), knownvalue.StringExact(h.PublicURL+"/oauth2/token")),
+					statecheck.ExpectKnownValue("tyk_portal_app_access.access", tfjsonpath.New("token_endpoint"), knownvalue.StringExact(h.TokenURL)),
 					statecheck.ExpectKnownValue("tyk_portal_app_access.access", tfjsonpath.New("scopes"),
 						knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact(name + "_product"), knownvalue.StringExact(name + "_plan")})),
 					statecheck.ExpectSensitiveValue("tyk_portal_app_access.access", tfjsonpath.New("client_secret")),
@@ -141,10 +152,13 @@ func TestAccPortalAppAccess_dcrFlow(t *testing.T) {
 				),
 			},
 			{
-				ResourceName:            "tyk_portal_app_access.access",
-				ImportState:             true,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"timeouts"},
+				ResourceName:      "tyk_portal_app_access.access",
+				ImportState:       true,
+				ImportStateVerify: true,
+				// verify_idp_client_via lives in configuration only (an
+				// imported access is probed through the token endpoint until
+				// its next apply).
+				ImportStateVerifyIgnore: []string{"timeouts", "verify_idp_client_via"},
 				ImportStateIdFunc: func(s *terraform.State) (string, error) {
 					a := accessAttrs(s)
 					return a["app_id"] + "/" + a["id"], nil
@@ -459,5 +473,31 @@ func TestAccPortalAppAccess_interruptedCreate(t *testing.T) {
 				},
 			},
 		},
+	})
+}
+
+// An IdP that needs an initial access token refuses registration with a
+// wrong one, and the approval error says where to look.
+func TestAccPortalAppAccess_wrongInitialAccessToken(t *testing.T) {
+	tg := acctest.DefaultTarget(t)
+	var op *acctest.Hydra
+	for _, h := range acctest.IdPs(t) {
+		if h.InitialAccessToken != "" {
+			op = h
+		}
+	}
+	if op == nil {
+		t.Skip("no IdP that needs an initial access token (external target)")
+	}
+	wrong := *op
+	wrong.InitialAccessToken = "not-the-initial-access-token"
+	name := strings.ReplaceAll(acctest.Name("acciat"), "-", "_")
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      acctest.DCRConfig(tg, &wrong, name, ""),
+			ExpectError: regexp.MustCompile(`(?s)Could not approve the access request.*invalid_token.*registration\s+access\s+token`),
+		}},
 	})
 }

@@ -45,6 +45,12 @@ func (c *Client) ClientAuthenticates(ctx context.Context, tokenEndpoint, clientI
 	return ClientAuthenticates(ctx, tokenEndpoint, clientID, secret, authMethod, c.opts)
 }
 
+// ProbeClient asks the token endpoint about a client (see the package
+// function).
+func (c *Client) ProbeClient(ctx context.Context, tokenEndpoint, clientID, secret, authMethod string, scopes []string) (Probe, error) {
+	return ProbeClient(ctx, tokenEndpoint, clientID, secret, authMethod, scopes, c.opts)
+}
+
 // ClientCredentials gets an access token with the client_credentials grant
 // (x/oauth2), authenticating as the client registered (authMethod
 // client_secret_basic, the default, or client_secret_post). The secret is

@@ -145,18 +145,47 @@ func ReadClient(ctx context.Context, clientURI, registrationToken string, opts O
 
 // ClientAuthenticates tells whether the IdP still knows a client, when RFC
 // 7592 cannot say (a 401 there means "no such client" or "wrong registration
-// token" alike): it asks the token endpoint for a client_credentials token
-// with the client's credentials. `invalid_client` means the IdP does not
-// know the client (or its secret); any other answer means it does. The
-// secret is sent as the client registered (authMethod), never logged.
+// token" alike): see ProbeClient.
 func ClientAuthenticates(ctx context.Context, tokenEndpoint, clientID, secret, authMethod string, opts Options) (bool, error) {
+	p, err := ProbeClient(ctx, tokenEndpoint, clientID, secret, authMethod, nil, opts)
+	return err == nil && p != ProbeUnknownClient, err
+}
+
+// Probe is what the token endpoint says about a client.
+type Probe string
+
+// Token endpoint answers (ProbeClient).
+const (
+	// ProbeOK: the client got a token for the scopes asked.
+	ProbeOK Probe = "ok"
+	// ProbeUnknownClient: invalid_client, the IdP does not know the client
+	// (or its secret).
+	ProbeUnknownClient Probe = "unknown_client"
+	// ProbeScopeRefused: invalid_scope, the client may no longer ask for
+	// one of the scopes.
+	ProbeScopeRefused Probe = "scope_refused"
+	// ProbeOther: the client authenticated but got no token (for example
+	// unauthorized_client: not a client_credentials client).
+	ProbeOther Probe = "other"
+)
+
+// ProbeClient asks the token endpoint for a client_credentials token with
+// the client's credentials and scopes (none: the client's defaults), which
+// tells whether the IdP still knows the client and still grants it those
+// scopes without touching its registration access token (some IdPs rotate
+// that token on every RFC 7592 read). The secret is sent as the client
+// registered (authMethod), never logged.
+func ProbeClient(ctx context.Context, tokenEndpoint, clientID, secret, authMethod string, scopes []string, opts Options) (Probe, error) {
 	c, p, err := transport(tokenEndpoint, opts)
 	if err != nil {
-		return false, err
+		return "", err
 	}
 	u, _ := url.Parse(p)
 	ctx = client.MaskValues(ctx, secret)
 	form := url.Values{"grant_type": {"client_credentials"}}
+	if len(scopes) > 0 {
+		form.Set("scope", strings.Join(scopes, " "))
+	}
 	hdr := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}
 	if authMethod == "client_secret_post" {
 		form.Set("client_id", clientID)
@@ -169,13 +198,20 @@ func ClientAuthenticates(ctx context.Context, tokenEndpoint, clientID, secret, a
 		Body: []byte(form.Encode()), Idempotent: client.Bool(true),
 	}, nil)
 	if err == nil {
-		return true, nil
+		return ProbeOK, nil
 	}
 	var apiErr *client.APIError
-	if errors.As(err, &apiErr) && (apiErr.StatusCode == http.StatusUnauthorized || apiErr.StatusCode == http.StatusBadRequest) {
-		return !strings.Contains(apiErr.Message, "invalid_client"), nil
+	if errors.As(err, &apiErr) && (apiErr.StatusCode == http.StatusUnauthorized || apiErr.StatusCode == http.StatusBadRequest ||
+		apiErr.StatusCode == http.StatusForbidden) {
+		switch {
+		case strings.Contains(apiErr.Message, "invalid_client"):
+			return ProbeUnknownClient, nil
+		case strings.Contains(apiErr.Message, "invalid_scope"):
+			return ProbeScopeRefused, nil
+		}
+		return ProbeOther, nil
 	}
-	return false, err
+	return "", err
 }
 
 func basicAuth(id, secret string) string {
