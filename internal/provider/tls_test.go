@@ -3,9 +3,11 @@ package provider_test
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/tykdcr/terraform-provider-tyk/internal/acctest"
 )
@@ -88,6 +90,53 @@ data "tyk_oidc_discovery" "idp" {
 			{
 				Config: tg.ProviderBlockWith("  insecure_skip_verify = true\n") + policy,
 				Check:  resource.TestCheckResourceAttrSet("tyk_policy.p", "id"),
+			},
+		},
+	})
+}
+
+// The Portal's own TLS towards the IdP: an installation that does not
+// trust the IdP's CA refuses it at approval, unless the OAuth provider's
+// ssl_insecure_skip_verify ("SSL secure skip verify" in the Portal UI) is on.
+func TestAccTLS_portalSkipVerifyTowardsTheIdP(t *testing.T) {
+	pki, err := acctest.NewTestPKI(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg := acctest.TLSTarget(t, pki, false)
+	h, err := acctest.StartHydraTLS(pki)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(h.Stop)
+	name := acctest.Name("acctlsskip")
+	// The Portal reaches the Dashboard with the API provider's own skip-verify.
+	base := strings.Replace(tg.ProviderBlock()+acctest.DCRResources(tg, h, name, ""),
+		"  org_id                      = \"acc-org\"\n", "  org_id                      = \"acc-org\"\n  insecure_skip_verify        = true\n", 1)
+	skip := strings.Replace(base, "  type           = \"Other\"\n", "  type           = \"Other\"\n  ssl_insecure_skip_verify = true\n", 1)
+	if skip == base {
+		t.Fatal("the OAuth provider block is not where this test expects it")
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      base,
+				ExpectError: regexp.MustCompile(`(?s)Could not approve the access request.*certificate`),
+			},
+			{
+				Config: skip,
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr("tyk_portal_app_access.access", "status", "approved"),
+					func(s *terraform.State) error {
+						c, err := h.Client(s.RootModule().Resources["tyk_portal_app_access.access"].Primary.Attributes["client_id"])
+						if err != nil || c == nil {
+							return fmt.Errorf("the Portal registered no client in the IdP: %v", err)
+						}
+						return nil
+					},
+				),
 			},
 		},
 	})
