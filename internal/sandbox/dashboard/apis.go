@@ -33,10 +33,8 @@ func (s *server) findAPI(ref string) (store.Doc, bool) {
 	if d, ok := s.st.APIs.Get(ref); ok {
 		return d, true
 	}
-	for _, d := range s.st.APIs.List() {
-		if d["id"] == ref {
-			return d, true
-		}
+	if found := s.st.APIs.ListBy("id", ref); len(found) > 0 { // indexed
+		return found[0], true
 	}
 	return nil, false
 }

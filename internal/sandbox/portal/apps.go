@@ -28,13 +28,7 @@ func (s *server) appShow(d store.Doc) store.Doc {
 
 // arsOfApp returns an app's access requests in creation order.
 func (s *server) arsOfApp(appKey string) []store.Doc {
-	var out []store.Doc
-	for _, ar := range s.st.AccessRequests.List() {
-		if ar["__app_id"] == appKey {
-			out = append(out, ar)
-		}
-	}
-	return out
+	return s.st.AccessRequests.ListBy("app", appKey) // indexed: no scan of every request
 }
 
 func productNames(ar store.Doc) []any {
@@ -71,7 +65,7 @@ func arView(ar store.Doc, fields []string) store.Doc {
 
 func (s *server) listApps(w http.ResponseWriter, r *http.Request) {
 	var out []store.Doc
-	for _, d := range page(s.st.Apps.List(), r) {
+	for _, d := range pageOf(s.st.Apps, r) {
 		out = append(out, view(d, s.prof.appIndexFields()))
 	}
 	writeList(w, out)
@@ -153,13 +147,11 @@ func (s *server) updateApp(w http.ResponseWriter, r *http.Request) {
 
 // deleteAppCascade removes an app, its access requests and their IdP clients.
 func (s *server) deleteAppCascade(k string) error {
-	for _, ar := range s.st.AccessRequests.List() {
-		if ar["__app_id"] == k {
-			if err := s.revoke(ar); err != nil {
-				return err
-			}
-			s.st.AccessRequests.Delete(key(int64Field(ar, "ID")))
+	for _, ar := range s.st.AccessRequests.ListBy("app", k) {
+		if err := s.revoke(ar); err != nil {
+			return err
 		}
+		s.st.AccessRequests.Delete(key(int64Field(ar, "ID")))
 	}
 	s.st.Apps.Delete(k)
 	return nil

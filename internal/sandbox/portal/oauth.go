@@ -32,7 +32,7 @@ func splitCSV(s string) []string {
 
 func (s *server) listOAuthProviders(w http.ResponseWriter, r *http.Request) {
 	var out []store.Doc
-	for _, d := range page(s.st.OAuthProviders.List(), r) {
+	for _, d := range pageOf(s.st.OAuthProviders, r) {
 		out = append(out, view(d, oauthProviderElemFields))
 	}
 	writeList(w, out)
@@ -82,10 +82,8 @@ func (s *server) providerShow(k string) (store.Doc, bool) {
 	}
 	out := view(d, oauthProviderElemFields)
 	cts := []store.Doc{}
-	for _, ct := range s.st.ClientTypes.List() {
-		if ct["__provider_id"] == k {
-			cts = append(cts, clientTypeView(ct, clientTypeElemFields))
-		}
+	for _, ct := range s.st.ClientTypes.ListBy("provider", k) {
+		cts = append(cts, clientTypeView(ct, clientTypeElemFields))
 	}
 	out["ClientTypes"] = cts
 	return out, true
@@ -137,11 +135,9 @@ func (s *server) deleteOAuthProvider(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	for _, ct := range s.st.ClientTypes.List() {
-		if ct["__provider_id"] == k {
-			s.detachEverywhere(int64Field(ct, "ID"))
-			s.st.ClientTypes.Delete(key(int64Field(ct, "ID")))
-		}
+	for _, ct := range s.st.ClientTypes.ListBy("provider", k) {
+		s.detachEverywhere(int64Field(ct, "ID"))
+		s.st.ClientTypes.Delete(key(int64Field(ct, "ID")))
 	}
 	s.st.OAuthProviders.Delete(k)
 	statusOK(w)
@@ -222,10 +218,8 @@ func (s *server) listClientTypes(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var mine []store.Doc
-	for _, ct := range s.st.ClientTypes.List() {
-		if ct["__provider_id"] == pk {
-			mine = append(mine, clientTypeView(ct, clientTypeElemFields))
-		}
+	for _, ct := range s.st.ClientTypes.ListBy("provider", pk) {
+		mine = append(mine, clientTypeView(ct, clientTypeElemFields))
 	}
 	writeList(w, page(mine, r))
 }

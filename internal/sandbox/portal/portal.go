@@ -177,21 +177,33 @@ func pathID(r *http.Request, name string) (string, bool) {
 	return v, true
 }
 
-// page applies page/per_page (and limit) to a list.
-func page(docs []store.Doc, r *http.Request) []store.Doc {
+// pageParams reads page/per_page (and limit): offset and size.
+func pageParams(r *http.Request) (offset, per int) {
 	q := r.URL.Query()
 	p, _ := strconv.Atoi(q.Get("page"))
 	if p < 1 {
 		p = 1
 	}
-	per, _ := strconv.Atoi(q.Get("per_page"))
+	per, _ = strconv.Atoi(q.Get("per_page"))
 	if per < 1 {
 		per = 20
 	}
 	if l, _ := strconv.Atoi(q.Get("limit")); l > 0 {
 		per = l
 	}
-	start := (p - 1) * per
+	return (p - 1) * per, per
+}
+
+// pageOf is one page of a whole collection; only that page is copied.
+func pageOf(c *store.Collection, r *http.Request) []store.Doc {
+	offset, per := pageParams(r)
+	docs, _ := c.ListPage(offset, per)
+	return docs
+}
+
+// page applies page/per_page (and limit) to a list.
+func page(docs []store.Doc, r *http.Request) []store.Doc {
+	start, per := pageParams(r)
 	if start >= len(docs) {
 		return []store.Doc{}
 	}

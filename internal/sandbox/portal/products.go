@@ -23,7 +23,7 @@ func seedCatalogues(st *store.Store) {
 
 func (s *server) listCatalogues(w http.ResponseWriter, r *http.Request) {
 	var out []store.Doc
-	for _, c := range page(s.st.Catalogues.List(), r) {
+	for _, c := range pageOf(s.st.Catalogues, r) {
 		out = append(out, view(c, catalogueIndexFields))
 	}
 	writeList(w, out)

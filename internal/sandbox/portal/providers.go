@@ -12,7 +12,7 @@ import (
 
 func (s *server) listProviders(w http.ResponseWriter, r *http.Request) {
 	var out []store.Doc
-	for _, d := range page(s.st.APIProviders.List(), r) {
+	for _, d := range pageOf(s.st.APIProviders, r) {
 		out = append(out, view(d, apiProviderIndexFields))
 	}
 	writeList(w, out)

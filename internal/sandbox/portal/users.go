@@ -14,15 +14,15 @@ func sbJSON(w http.ResponseWriter, status int, v any) { sbhttp.JSON(w, status, v
 
 func (s *server) listUsers(w http.ResponseWriter, r *http.Request) {
 	var out []store.Doc
-	for _, u := range page(s.st.Users.List(), r) {
+	for _, u := range pageOf(s.st.Users, r) {
 		out = append(out, view(u, userIndexFields))
 	}
 	writeList(w, out)
 }
 
 func (s *server) emailTaken(email, except string) bool {
-	for _, u := range s.st.Users.List() {
-		if strings.EqualFold(strField(u, "Email"), email) && key(int64Field(u, "ID")) != except {
+	for _, u := range s.st.Users.ListBy("email", strings.ToLower(email)) { // indexed
+		if key(int64Field(u, "ID")) != except {
 			return true
 		}
 	}
@@ -112,7 +112,7 @@ func (s *server) deleteUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// Deleting a user deletes their apps and revokes their credentials.
-	for _, app := range s.st.Apps.List() {
+	for _, app := range s.st.Apps.ListBy("user", k) {
 		if key(int64Field(app, "UserID")) == k {
 			if err := s.deleteAppCascade(key(int64Field(app, "ID"))); err != nil {
 				onlyErrors(w, http.StatusUnprocessableEntity, err.Error())

@@ -10,7 +10,9 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 )
@@ -18,11 +20,17 @@ import (
 // Doc is one stored JSON object.
 type Doc = map[string]any
 
-// Collection is an ordered map of documents by key.
+// Collection is an ordered map of documents by key, with optional
+// secondary indexes (IndexBy) so that lookups by a field do not scan and
+// copy every document: each request costs O(its answer), not O(all objects).
 type Collection struct {
-	mu   sync.RWMutex
-	seq  int64
-	docs map[string]entry
+	mu    sync.RWMutex
+	seq   int64
+	docs  map[string]entry
+	order []string // keys in insertion order (ListPage)
+	// indexes: name → value → keys, and how to compute a document's value.
+	indexes map[string]map[string]map[string]struct{}
+	keyFns  map[string]func(Doc) string
 }
 
 type entry struct {
@@ -32,24 +40,67 @@ type entry struct {
 
 func newCollection() *Collection { return &Collection{docs: map[string]entry{}} }
 
+// IndexBy maintains an index named name on keyOf(doc) (call it before
+// storing anything); ListBy reads it.
+func (c *Collection) IndexBy(name string, keyOf func(Doc) string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.indexes == nil {
+		c.indexes, c.keyFns = map[string]map[string]map[string]struct{}{}, map[string]func(Doc) string{}
+	}
+	c.indexes[name], c.keyFns[name] = map[string]map[string]struct{}{}, keyOf
+	for k, e := range c.docs {
+		c.addIndex(name, k, e.doc)
+	}
+}
+
+func (c *Collection) addIndex(name, key string, doc Doc) {
+	v := c.keyFns[name](doc)
+	if c.indexes[name][v] == nil {
+		c.indexes[name][v] = map[string]struct{}{}
+	}
+	c.indexes[name][v][key] = struct{}{}
+}
+
+func (c *Collection) unindex(key string, doc Doc) {
+	for name, fn := range c.keyFns {
+		v := fn(doc)
+		delete(c.indexes[name][v], key)
+		if len(c.indexes[name][v]) == 0 {
+			delete(c.indexes[name], v)
+		}
+	}
+}
+
+func (c *Collection) reindex(key string, doc Doc) {
+	for name := range c.keyFns {
+		c.addIndex(name, key, doc)
+	}
+}
+
 // Put stores a deep copy of doc under key, keeping its position if present.
 func (c *Collection) Put(key string, doc Doc) {
+	cp := Clone(doc)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.docs[key]
 	if !ok {
 		c.seq++
 		e.seq = c.seq
+		c.order = append(c.order, key)
+	} else {
+		c.unindex(key, e.doc)
 	}
-	e.doc = Clone(doc)
+	e.doc = cp
 	c.docs[key] = e
+	c.reindex(key, cp)
 }
 
 // Get returns a deep copy of the document under key.
 func (c *Collection) Get(key string) (Doc, bool) {
 	c.mu.RLock()
-	defer c.mu.RUnlock()
 	e, ok := c.docs[key]
+	c.mu.RUnlock()
 	if !ok {
 		return nil, false
 	}
@@ -60,25 +111,74 @@ func (c *Collection) Get(key string) (Doc, bool) {
 func (c *Collection) Delete(key string) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	_, ok := c.docs[key]
+	e, ok := c.docs[key]
+	if !ok {
+		return false
+	}
+	c.unindex(key, e.doc)
 	delete(c.docs, key)
-	return ok
+	for i, k := range c.order {
+		if k == key {
+			c.order = append(c.order[:i:i], c.order[i+1:]...)
+			break
+		}
+	}
+	return true
 }
 
 // List returns deep copies of all documents in insertion order.
 func (c *Collection) List() []Doc {
 	c.mu.RLock()
-	defer c.mu.RUnlock()
-	entries := make([]entry, 0, len(c.docs))
-	for _, e := range c.docs {
-		entries = append(entries, e)
+	docs := make([]Doc, 0, len(c.order))
+	for _, k := range c.order {
+		docs = append(docs, c.docs[k].doc)
 	}
+	c.mu.RUnlock()
+	out := make([]Doc, len(docs))
+	for i, d := range docs {
+		out[i] = Clone(d)
+	}
+	return out
+}
+
+// ListBy returns deep copies of the documents whose index name has value,
+// in insertion order, without scanning the others.
+func (c *Collection) ListBy(name, value string) []Doc {
+	c.mu.RLock()
+	keys := c.indexes[name][value]
+	entries := make([]entry, 0, len(keys))
+	for k := range keys {
+		entries = append(entries, c.docs[k])
+	}
+	c.mu.RUnlock()
 	sort.Slice(entries, func(i, j int) bool { return entries[i].seq < entries[j].seq })
 	out := make([]Doc, len(entries))
 	for i, e := range entries {
 		out[i] = Clone(e.doc)
 	}
 	return out
+}
+
+// ListPage returns deep copies of the documents from offset (at most
+// limit; limit <= 0: all), in insertion order, and the total count; only
+// the page is copied.
+func (c *Collection) ListPage(offset, limit int) ([]Doc, int) {
+	c.mu.RLock()
+	total := len(c.order)
+	lo := min(max(offset, 0), total)
+	hi := total
+	if limit > 0 {
+		hi = min(lo+limit, total)
+	}
+	docs := make([]Doc, 0, hi-lo)
+	for _, k := range c.order[lo:hi] {
+		docs = append(docs, c.docs[k].doc)
+	}
+	c.mu.RUnlock()
+	for i, d := range docs {
+		docs[i] = Clone(d)
+	}
+	return docs, total
 }
 
 // Len returns the number of documents.
@@ -96,8 +196,10 @@ func (c *Collection) Update(key string, fn func(Doc)) bool {
 	if !ok {
 		return false
 	}
+	c.unindex(key, e.doc)
 	fn(e.doc)
 	c.docs[key] = e
+	c.reindex(key, e.doc)
 	return true
 }
 
@@ -183,7 +285,7 @@ func (s *Store) NextID(kind string) int64 {
 
 // New returns an empty store.
 func New() *Store {
-	return &Store{
+	s := &Store{
 		OrgID:          ObjectID(),
 		Policies:       newCollection(),
 		APIs:           newCollection(),
@@ -198,6 +300,20 @@ func New() *Store {
 		AccessRequests: newCollection(),
 		seqs:           map[string]int64{},
 	}
+	field := func(name string) func(Doc) string {
+		return func(d Doc) string {
+			if v, ok := d[name]; ok && v != nil {
+				return fmt.Sprint(v)
+			}
+			return ""
+		}
+	}
+	s.AccessRequests.IndexBy("app", field("__app_id"))
+	s.ClientTypes.IndexBy("provider", field("__provider_id"))
+	s.APIs.IndexBy("id", field("id"))
+	s.Apps.IndexBy("user", field("UserID"))
+	s.Users.IndexBy("email", func(d Doc) string { e, _ := d["Email"].(string); return strings.ToLower(e) })
+	return s
 }
 
 // Record appends a request to the log.

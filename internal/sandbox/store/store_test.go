@@ -1,0 +1,47 @@
+package store
+
+import (
+	"fmt"
+	"testing"
+)
+
+// Indexes follow every write (Put, Update, Delete) and answer in insertion
+// order; pages copy only what they return.
+func TestIndexesAndPages(t *testing.T) {
+	s := New()
+	for i := 1; i <= 5; i++ {
+		s.AccessRequests.Put(fmt.Sprint(i), Doc{"ID": i, "__app_id": fmt.Sprint(1 + i%2)})
+	}
+	ids := func(docs []Doc) string {
+		return fmt.Sprint(func() (out []any) {
+			for _, d := range docs {
+				out = append(out, d["ID"])
+			}
+			return
+		}())
+	}
+	if got := ids(s.AccessRequests.ListBy("app", "2")); got != "[1 3 5]" {
+		t.Errorf("app 2: %s", got)
+	}
+	s.AccessRequests.Update("3", func(d Doc) { d["__app_id"] = "1" })
+	s.AccessRequests.Delete("5")
+	s.AccessRequests.Put("1", Doc{"ID": 1, "__app_id": "1"})
+	if got := ids(s.AccessRequests.ListBy("app", "2")); got != "[]" {
+		t.Errorf("app 2 after moves: %s", got)
+	}
+	if got := ids(s.AccessRequests.ListBy("app", "1")); got != "[1 2 3 4]" {
+		t.Errorf("app 1 after moves: %s (insertion order kept)", got)
+	}
+	page, total := s.AccessRequests.ListPage(1, 2)
+	if total != 4 || ids(page) != "[2 3]" {
+		t.Errorf("page: %s of %d", ids(page), total)
+	}
+	page[0]["ID"] = "changed"
+	if d, _ := s.AccessRequests.Get("2"); d["ID"] == "changed" {
+		t.Error("a page must be a copy")
+	}
+	s.Users.Put("1", Doc{"Email": "Dev@Example.com"})
+	if len(s.Users.ListBy("email", "dev@example.com")) != 1 {
+		t.Error("the email index is case-insensitive")
+	}
+}
