@@ -7,10 +7,14 @@
 //     read per object, plus one IdP read per access when verify_idp_client).
 //     Then each plural data source, refreshed alone over everything: its
 //     requests against one list request per page plus documented reads.
-//  2. Parallel apply: 200 app accesses at -parallelism=10 with 25 ms added
-//     to every request of the provider; wall time against the ideal (total
-//     requests x 25 ms / 10), target <= 1.25; the provider's peak RSS,
-//     target < 80 MB.
+//  2. App accesses: n = 50, 200, 800 created at -parallelism=10 against n
+//     terraform_data of the same graph shape (core ratio, target <= 1.25),
+//     Portal requests per create (target: minimal + 1), provider peak RSS
+//     (target 80 MB) and CPU, the in-process sandbox's CPU (target: below
+//     the provider's); 200 again with 25 ms added to every request (the
+//     latency share against the minimal sequence, target <= 1.25); the
+//     provider's log lines with TF_LOG unset. The last lines are
+//     machine-readable, one per goal.
 package main
 
 import (
@@ -25,11 +29,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/tykdcr/terraform-provider-tyk/internal/acctest"
@@ -38,19 +44,22 @@ import (
 )
 
 var (
-	out       = flag.String("out", "bench-results.txt", "where to write the results")
-	terraform = flag.String("terraform", "terraform", "terraform or tofu binary")
-	sizes     = flag.String("sizes", "50,200", "object counts for the refresh benchmark")
-	accesses  = flag.Int("accesses", 200, "app accesses for the parallel apply benchmark")
-	latency   = flag.Duration("latency", 25*time.Millisecond, "latency added to every provider request")
+	out         = flag.String("out", "bench-results.txt", "where to write the results")
+	terraform   = flag.String("terraform", "terraform", "terraform or tofu binary")
+	sizes       = flag.String("sizes", "50,200", "object counts for the refresh benchmark")
+	accessSizes = flag.String("access-sizes", "50,200,800", "app access counts for the create benchmark (against terraform_data)")
+	latency     = flag.Duration("latency", 25*time.Millisecond, "latency added to every provider request")
 )
 
 type env struct {
 	root, work string
-	sb         *sandbox.Sandbox
-	h          *acctest.Hydra
-	idpReads   atomic.Int64
-	report     *strings.Builder
+	// providerDir holds the provider binary Terraform runs (bin/, or a
+	// wrapper that keeps its stderr).
+	providerDir string
+	sb          *sandbox.Sandbox
+	h           *acctest.Hydra
+	idpReads    atomic.Int64
+	report      *strings.Builder
 }
 
 func main() {
@@ -93,7 +102,20 @@ func main() {
 		check(err)
 		e.refresh(n)
 	}
-	e.parallelApply(*accesses)
+	var sizesN []int
+	for _, v := range strings.Split(*accessSizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		check(err)
+		sizesN = append(sizesN, n)
+	}
+	g := e.accessBenchmarks(sizesN, *latency)
+	g.logLinesPerAccess = e.logLines(20)
+	fmt.Fprintf(e.report, "create-requests-per-access: %.2f (minimal %d)\n", g.createPerAccess, minimalCreate)
+	fmt.Fprintf(e.report, "latency-ratio-minimal: %.2f (target 1.25)\n", g.latencyRatio)
+	fmt.Fprintf(e.report, "core-ratio-n800: %.2f (target 1.25)\n", g.coreRatio)
+	fmt.Fprintf(e.report, "provider-rss-mb-n800: %.1f (target 80)\n", g.rssMB800)
+	fmt.Fprintf(e.report, "sandbox-cpu-share-n800: %.2f (target < 1: sandbox CPU / provider CPU)\n", g.sandboxShare800)
+	fmt.Fprintf(e.report, "provider-log-lines-per-access: %.1f (TF_LOG unset)\n", g.logLinesPerAccess)
 	check(os.WriteFile(*out, []byte(e.report.String()), 0o644))
 	fmt.Print(e.report.String())
 	fmt.Printf("\nresults written to %s\n", *out)
@@ -139,9 +161,20 @@ func (e *env) tf(dir string, args ...string) (time.Duration, int64) {
 
 func (e *env) tfErr(dir string, args ...string) (time.Duration, int64, error) {
 	rc := filepath.Join(e.work, "terraformrc")
-	check(os.WriteFile(rc, []byte(fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"tykdcr/tyk\" = %q\n  }\n  direct {}\n}\n", filepath.Join(e.root, "bin"))), 0o644))
+	provDir := e.providerDir
+	if provDir == "" {
+		provDir = filepath.Join(e.root, "bin")
+	}
+	check(os.WriteFile(rc, []byte(fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"tykdcr/tyk\" = %q\n  }\n  direct {}\n}\n", provDir)), 0o644))
 	cmd := exec.Command(*terraform, append([]string{"-chdir=" + dir}, args...)...)
-	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1",
+	// Runs as users run them: no log requested (TF_LOG* unset).
+	var environ []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "TF_LOG") && !strings.HasPrefix(kv, "TF_ACC_LOG") {
+			environ = append(environ, kv)
+		}
+	}
+	cmd.Env = append(environ, "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1",
 		"TYK_DASHBOARD_URL="+e.sb.DashboardURL, "TYK_DASHBOARD_TOKEN="+acctest.DashboardToken,
 		"TYK_PORTAL_URL="+e.sb.PortalURL, "TYK_PORTAL_TOKEN="+acctest.PortalToken, "TYK_MAX_RETRIES=2")
 	logf, err := os.Create(filepath.Join(e.work, "terraform.out"))
@@ -172,7 +205,35 @@ func tailStr(s string, n int) string {
 	return s
 }
 
-// watchRSS polls the peak resident set (VmHWM) of every running provider.
+// tfCPU is tf that also returns the CPU time of the provider processes.
+func (e *env) tfCPU(dir string, args ...string) (time.Duration, int64, time.Duration) {
+	cpuMu.Lock()
+	providerTicks = map[string]int64{}
+	cpuMu.Unlock()
+	took, rss := e.tf(dir, args...)
+	cpuMu.Lock()
+	defer cpuMu.Unlock()
+	var ticks int64
+	for _, t := range providerTicks {
+		ticks += t
+	}
+	return took, rss, time.Duration(ticks) * time.Second / 100 // USER_HZ
+}
+
+// processCPU is this process's CPU time (the in-process sandbox's, mostly).
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+var (
+	cpuMu         sync.Mutex
+	providerTicks map[string]int64 // pid → utime+stime last seen
+)
+
+// watchRSS polls the peak resident set (VmHWM) and the CPU time of every
+// running provider.
 func watchRSS(peak *atomic.Int64, done chan struct{}) {
 	for {
 		entries, _ := os.ReadDir("/proc")
@@ -183,6 +244,22 @@ func watchRSS(peak *atomic.Int64, done chan struct{}) {
 			comm, _ := os.ReadFile("/proc/" + en.Name() + "/comm")
 			if !strings.HasPrefix(strings.TrimSpace(string(comm)), "terraform-provi") {
 				continue
+			}
+			if stat, err := os.ReadFile("/proc/" + en.Name() + "/stat"); err == nil {
+				// Fields after the command's closing parenthesis: utime is
+				// the 12th, stime the 13th (proc(5)).
+				if i := strings.LastIndexByte(string(stat), ')'); i > 0 {
+					f := strings.Fields(string(stat)[i+1:])
+					if len(f) > 12 {
+						u, _ := strconv.ParseInt(f[11], 10, 64)
+						st, _ := strconv.ParseInt(f[12], 10, 64)
+						cpuMu.Lock()
+						if providerTicks != nil {
+							providerTicks[en.Name()] = u + st
+						}
+						cpuMu.Unlock()
+					}
+				}
 			}
 			f, err := os.Open("/proc/" + en.Name() + "/status")
 			if err != nil {
@@ -454,20 +531,75 @@ func (e *env) dataSources(n int) {
 	e.flush()
 }
 
-func (e *env) parallelApply(n int) {
+// accessRun is one measured apply of n app accesses (or of n
+// terraform_data resources of the same graph shape).
+type accessRun struct {
+	planWall, applyWall     time.Duration
+	planReqs, applyReqs     int // Dashboard + Portal requests
+	applyByPath             map[string]int
+	rss                     int64
+	providerCPU, sandboxCPU time.Duration
+}
+
+func (r accessRun) wall() time.Duration { return r.planWall + r.applyWall }
+
+// minimalCreate is the minimal Portal sequence of one access: provision,
+// find the new request (the app's list), approve, read the credential.
+const minimalCreate = 4
+
+func apiRequests(e *env) (total int, byPath map[string]int) {
+	byPath = map[string]int{}
+	num := regexp.MustCompile(`/\d+`)
+	for _, r := range e.sb.Store.Requests() {
+		if r.Plane != "gateway" {
+			total++
+			byPath[r.Method+" "+num.ReplaceAllString(r.Path, "/{id}")]++
+		}
+	}
+	return total, byPath
+}
+
+// planApply runs `terraform plan -out` then `terraform apply` of that plan,
+// counting the requests of each phase.
+func (e *env) planApply(d string, par int) accessRun {
+	var r accessRun
+	cpu0 := processCPU()
+	e.sb.Store.ResetRequests()
+	var rss1, rss2 int64
+	var cpu1, cpu2 time.Duration
+	r.planWall, rss1, cpu1 = e.tfCPU(d, "plan", "-input=false", fmt.Sprintf("-parallelism=%d", par), "-out=bench.tfplan")
+	r.planReqs, _ = apiRequests(e)
+	e.sb.Store.ResetRequests()
+	r.applyWall, rss2, cpu2 = e.tfCPU(d, "apply", "-input=false", fmt.Sprintf("-parallelism=%d", par), "bench.tfplan")
+	r.applyReqs, r.applyByPath = apiRequests(e)
+	r.rss, r.providerCPU = max(rss1, rss2), cpu1+cpu2
+	// The sandbox runs in this process, which otherwise waits: its CPU is
+	// this process's.
+	r.sandboxCPU = processCPU() - cpu0
+	return r
+}
+
+// accesses measures creating n app accesses at -parallelism=10 (the apps
+// exist already) against creating n terraform_data resources of the same
+// graph shape, in the same run; with latency > 0, every provider request
+// gets that much added.
+func (e *env) accesses(n int, latency time.Duration) (prov, core accessRun) {
 	wellKnownURL = e.h.WellKnownURL
-	tag := "par"
+	tag := fmt.Sprintf("acc%d", n)
 	base := strings.Replace(refreshConfig(1, tag), `"http://dashboard.invalid"`, strconv.Quote(e.sb.DashboardURL), 1)
 	base = strings.Replace(base, "resource \"tyk_portal_app_access\" \"acc\" {\n  count          = 1", "resource \"tyk_portal_app_access\" \"acc\" {\n  count          = 0", 1)
-	d := e.dir("parallel", base)
-	e.tf(d, "apply", "-auto-approve", "-input=false")
-	many := base + fmt.Sprintf(`
+	// Approval by an admin, as in the seed flow (not auto-approval).
+	base = strings.Replace(base, "auto_approve_access_requests = true", "auto_approve_access_requests = false", 1)
+	apps := base + fmt.Sprintf(`
 resource "tyk_portal_app" "many" {
   count   = %[1]d
   user_id = tyk_portal_user.u[0].id
-  name    = "par-many-${count.index}"
+  name    = "%[2]s-many-${count.index}"
 }
-
+`, n, tag)
+	d := e.dir("accesses-"+tag, apps)
+	e.tf(d, "apply", "-auto-approve", "-input=false", "-parallelism=20")
+	withAccesses := apps + fmt.Sprintf(`
 resource "tyk_portal_app_access" "many" {
   count          = %[1]d
   app_id         = tyk_portal_app.many[count.index].id
@@ -476,34 +608,116 @@ resource "tyk_portal_app_access" "many" {
   client_type_id = tyk_portal_client_type.c[0].id
 }
 `, n)
-	check(os.WriteFile(filepath.Join(d, "main.tf"), []byte("terraform {\n  required_providers {\n    tyk = { source = \"tykdcr/tyk\" }\n  }\n}\n"+many), 0o644))
-	// Create the apps first: the measured apply is the accesses alone. A
-	// first apply without added latency gives the fixed cost (Terraform,
-	// the sandbox and Hydra share this machine's cores).
-	e.tf(d, "apply", "-auto-approve", "-input=false", "-target=tyk_portal_app.many")
-	baseline, _ := e.tf(d, "apply", "-auto-approve", "-input=false", "-parallelism=10")
-	if _, _, err := e.tfErr(d, "destroy", "-auto-approve", "-input=false", "-parallelism=20", "-target=tyk_portal_app_access.many"); err != nil {
-		e.tf(d, "destroy", "-auto-approve", "-input=false", "-parallelism=20", "-target=tyk_portal_app_access.many")
+	check(os.WriteFile(filepath.Join(d, "main.tf"), []byte("terraform {\n  required_providers {\n    tyk = { source = \"tykdcr/tyk\" }\n  }\n}\n"+withAccesses), 0o644))
+	if latency > 0 {
+		check(e.sb.Faults.Set([]faults.Rule{{UserAgent: "^terraform-provider-tyk/", Kind: faults.Latency, Delay: latency, Rate: 1}}))
 	}
-	check(e.sb.Faults.Set([]faults.Rule{{UserAgent: "^terraform-provider-tyk/", Kind: faults.Latency, Delay: *latency, Rate: 1}}))
-	e.sb.Store.ResetRequests()
-	took, rss := e.tf(d, "apply", "-auto-approve", "-input=false", "-parallelism=10")
+	prov = e.planApply(d, 10)
 	e.sb.Faults.Clear()
-	total := 0
-	for _, r := range e.sb.Store.Requests() {
-		if r.Plane != "gateway" {
-			total++
+	e.teardown(d)
+
+	// terraform_data: n nodes that exist, n new ones depending on them.
+	cd := e.dir("core-"+tag, fmt.Sprintf("resource \"terraform_data\" \"app\" {\n  count = %d\n  input = \"app-${count.index}\"\n}\n", n))
+	e.tf(cd, "apply", "-auto-approve", "-input=false", "-parallelism=20")
+	check(os.WriteFile(filepath.Join(cd, "main.tf"), []byte(fmt.Sprintf(`
+resource "terraform_data" "app" {
+  count = %[1]d
+  input = "app-${count.index}"
+}
+
+resource "terraform_data" "access" {
+  count = %[1]d
+  input = terraform_data.app[count.index].id
+}
+`, n)), 0o644))
+	core = e.planApply(cd, 10)
+	return prov, core
+}
+
+// logLines counts the lines the provider writes to stderr (its log
+// output, which Terraform reads) while n accesses are created with no log
+// requested, per access.
+func (e *env) logLines(n int) float64 {
+	wrap := filepath.Join(e.work, "wrapped")
+	check(os.MkdirAll(wrap, 0o755))
+	logFile := filepath.Join(e.work, "provider-stderr.log")
+	script := fmt.Sprintf("#!/bin/sh\nexec %q \"$@\" 2>>%q\n", filepath.Join(e.root, "bin", "terraform-provider-tyk"), logFile)
+	check(os.WriteFile(filepath.Join(wrap, "terraform-provider-tyk"), []byte(script), 0o755))
+	e.providerDir = wrap
+	defer func() { e.providerDir = "" }()
+	_ = os.Remove(logFile)
+	e.accesses(n, 0)
+	b, _ := os.ReadFile(logFile)
+	lines := strings.Count(string(b), "\n")
+	fmt.Fprintf(e.report, "== Provider log output with TF_LOG unset: %d lines (%d bytes) for %d accesses created and destroyed\n\n", lines, len(b), n)
+	e.flush()
+	return float64(lines) / float64(n)
+}
+
+// goals holds the machine-readable results (bench-results.txt's last lines).
+type goals struct {
+	createPerAccess                   float64
+	latencyRatio, coreRatio, rssMB800 float64
+	sandboxShare800                   float64
+	logLinesPerAccess                 float64
+}
+
+func (e *env) accessBenchmarks(sizes []int, latency time.Duration) goals {
+	var g goals
+	fmt.Fprintf(e.report, "== App accesses: n created at -parallelism=10 (apps exist), against n terraform_data of the same graph shape\n")
+	fmt.Fprintf(e.report, "%6s %10s %10s %7s %14s %11s %11s %9s %12s %12s\n", "n", "provider", "core", "ratio", "create req/acc", "plan req/acc",
+		"prov RSS MB", "prov CPU", "sandbox CPU", "sandbox/prov")
+	for _, n := range sizes {
+		prov, core := e.accesses(n, 0)
+		ratio := float64(prov.wall()) / float64(core.wall())
+		portal := 0
+		for k, v := range prov.applyByPath {
+			if strings.Contains(k, "/portal-api/") {
+				portal += v
+			}
+		}
+		perCreate := float64(portal) / float64(n)
+		share := float64(prov.sandboxCPU) / float64(max(prov.providerCPU, time.Millisecond))
+		fmt.Fprintf(e.report, "%6d %10s %10s %7.2f %14.2f %11.2f %11.1f %9s %12s %12.2f\n", n, prov.wall().Round(time.Millisecond),
+			core.wall().Round(time.Millisecond), ratio, perCreate, float64(prov.planReqs)/float64(n), float64(prov.rss)/(1<<20),
+			prov.providerCPU.Round(time.Millisecond), prov.sandboxCPU.Round(time.Millisecond), share)
+		e.flush()
+		g.createPerAccess = perCreate
+		switch n {
+		case 800:
+			g.coreRatio, g.rssMB800, g.sandboxShare800 = ratio, float64(prov.rss)/(1<<20), share
+		}
+		if n == sizes[len(sizes)-1] && g.coreRatio == 0 {
+			g.coreRatio, g.rssMB800, g.sandboxShare800 = ratio, float64(prov.rss)/(1<<20), share
+		}
+		if n == 200 || (n == sizes[0] && len(sizes) == 1) {
+			fmt.Fprintf(e.report, "       requests of the apply phase per access, by request (minimal sequence: %d Portal requests):\n", minimalCreate)
+			keys := make([]string, 0, len(prov.applyByPath))
+			for k := range prov.applyByPath {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				fmt.Fprintf(e.report, "         %-60s %6.2f\n", k, float64(prov.applyByPath[k])/float64(n))
+			}
 		}
 	}
-	ideal := time.Duration(total) * *latency / 10
-	fmt.Fprintf(e.report, "== Parallel apply: %d app accesses, -parallelism=10, %s added to every provider request\n", n, *latency)
-	fmt.Fprintf(e.report, "requests (plan + apply, Dashboard and Portal)   %d\n", total)
-	fmt.Fprintf(e.report, "wall time                                      %s\n", took.Round(time.Millisecond))
-	fmt.Fprintf(e.report, "ideal (requests x %s / 10)                   %s\n", *latency, ideal.Round(time.Millisecond))
-	fmt.Fprintf(e.report, "ratio wall / ideal (target <= 1.25)            %.2f\n", float64(took)/float64(ideal))
-	fmt.Fprintf(e.report, "same apply without added latency               %s\n", baseline.Round(time.Millisecond))
-	fmt.Fprintf(e.report, "ratio (wall - no-latency wall) / ideal         %.2f  (the share due to latency)\n", float64(took-baseline)/float64(ideal))
-	fmt.Fprintf(e.report, "provider peak RSS (target < 80 MB)             %.1f MB\n", float64(rss)/(1<<20))
+	// Latency: the same apply with latency added to every request.
+	n := 200
+	if !slices.Contains(sizes, n) {
+		n = sizes[0]
+	}
+	base, _ := e.accesses(n, 0)
+	slow, _ := e.accesses(n, latency)
+	ideal := time.Duration(minimalCreate*n) * latency / 10
+	g.latencyRatio = float64(slow.wall()-base.wall()) / float64(ideal)
+	fmt.Fprintf(e.report, "\n== Latency: %d accesses, -parallelism=10, %s added to every provider request\n", n, latency)
+	fmt.Fprintf(e.report, "wall %s (plan %s + apply %s); without latency %s\n", slow.wall().Round(time.Millisecond), slow.planWall.Round(time.Millisecond),
+		slow.applyWall.Round(time.Millisecond), base.wall().Round(time.Millisecond))
+	fmt.Fprintf(e.report, "requests: plan %d, apply %d; minimal sequence %d x %d accesses x %s / 10 = %s\n", slow.planReqs, slow.applyReqs,
+		minimalCreate, n, latency, ideal.Round(time.Millisecond))
+	fmt.Fprintf(e.report, "latency share: (wall - wall without latency) / minimal = %.2f; whole wall / minimal = %.2f\n\n", g.latencyRatio,
+		float64(slow.wall())/float64(ideal))
 	e.flush()
-	e.teardown(d)
+	return g
 }

@@ -238,7 +238,7 @@ func (c *Client) Do(ctx context.Context, req Request, out any) (*Response, error
 			hreq.Header.Add(k, v)
 		}
 	}
-	if body != nil {
+	if body != nil && traceBodies() { // redacting costs: only when TRACE is on
 		tflog.Trace(ctx, "Tyk API request body", map[string]any{"plane": c.cfg.Plane, "body": RedactJSON(body)})
 	}
 
@@ -264,7 +264,7 @@ func (c *Client) Do(ctx context.Context, req Request, out any) (*Response, error
 		"plane": c.cfg.Plane, "method": req.Method, "path": req.Path,
 		"status": resp.StatusCode, "attempts": *attempts, "duration_ms": time.Since(start).Milliseconds(),
 	})
-	if len(respBody) > 0 {
+	if len(respBody) > 0 && traceBodies() {
 		tflog.Trace(ctx, "Tyk API response body", map[string]any{"plane": c.cfg.Plane, "body": RedactJSON(respBody)})
 	}
 	if readErr != nil {
