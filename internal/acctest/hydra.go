@@ -325,3 +325,11 @@ func externalHydra() (*Hydra, error) {
 		TokenURL: pub + "/oauth2/token", ScopeClaim: "scp",
 	}, nil
 }
+
+// Pid is the IdP process's id (0 for an external one), for measurements.
+func (h *Hydra) Pid() int {
+	if h == nil || h.cmd == nil || h.cmd.Process == nil {
+		return 0
+	}
+	return h.cmd.Process.Pid
+}

@@ -235,6 +235,10 @@ func TestSecretsNeverLogged(t *testing.T) {
 	var logs bytes.Buffer
 	ctx := tflogtest.RootLogger(context.Background(), &logs)
 	c := newTestClient(t, srv.URL, 0)
+	// Bodies are logged (redacted) at TRACE only (TF_LOG=TRACE).
+	traced := traceBodies
+	traceBodies = func() bool { return true }
+	defer func() { traceBodies = traced }()
 	body := map[string]any{"RegistrationAccessToken": "initial-access-token-777", "client_secret": clientSecret}
 	if _, err := c.Do(ctx, Request{Method: "POST", Path: "/x", Body: body}, nil); err != nil {
 		t.Fatal(err)

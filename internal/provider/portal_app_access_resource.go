@@ -253,7 +253,7 @@ func (r *PortalAppAccessResource) checkReferences(ctx context.Context, req resou
 	}
 	if known64(plan.AppID) {
 		mustExist(&resp.Diagnostics, path.Root("app_id"), "Portal app", plan.AppID.ValueInt64(), func() error {
-			_, err := p.GetApp(ctx, plan.AppID.ValueInt64())
+			_, err := p.AppOnce(ctx, plan.AppID.ValueInt64())
 			return err
 		})
 	}
@@ -273,7 +273,7 @@ func (r *PortalAppAccessResource) checkReferences(ctx context.Context, req resou
 		if !ok || !known64(id) {
 			continue
 		}
-		pr, err := p.GetProduct(ctx, id.ValueInt64())
+		pr, err := p.ProductOnce(ctx, id.ValueInt64())
 		if client.IsNotFound(err) {
 			resp.Diagnostics.AddAttributeError(path.Root("product_ids"), "API product not found",
 				fmt.Sprintf("API product %d does not exist. Reference a tyk_portal_product.", id.ValueInt64()))
@@ -289,7 +289,7 @@ func (r *PortalAppAccessResource) checkReferences(ctx context.Context, req resou
 			resp.Diagnostics.AddAttributeError(path.Root("client_type_id"), "Client type required",
 				fmt.Sprintf("API product %q uses dynamic client registration: set client_type_id to one of its client types.", pr.Name))
 		} else if known64(plan.ClientTypeID) {
-			if cts, err := p.ProductClientTypes(ctx, pr.ID); err == nil && !slices.Contains(cts, plan.ClientTypeID.ValueInt64()) {
+			if cts, err := p.ProductClientTypesOnce(ctx, pr.ID); err == nil && !slices.Contains(cts, plan.ClientTypeID.ValueInt64()) {
 				resp.Diagnostics.AddAttributeError(path.Root("client_type_id"), "Client type not enabled for the product",
 					fmt.Sprintf("Client type %d is not one of API product %q's client types %v.", plan.ClientTypeID.ValueInt64(), pr.Name, cts))
 			}
@@ -309,8 +309,12 @@ func (r *PortalAppAccessResource) Create(ctx context.Context, req resource.Creat
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	spec, ok := r.accessSpec(ctx, p, &plan, &resp.Diagnostics)
-	if !ok {
+	// The references were checked when Terraform planned this create (again
+	// during apply, with every id known): Create sends only the minimal
+	// sequence (provision, find the request, approve, read the credential).
+	spec := portal.AccessSpec{AppID: plan.AppID.ValueInt64(), PlanID: plan.PlanID.ValueInt64(), ClientTypeID: plan.ClientTypeID.ValueInt64(),
+		ProductIDs: setInt64s(ctx, plan.ProductIDs, &resp.Diagnostics)}
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	// The request is recorded in state as soon as it exists, so that a
@@ -338,41 +342,13 @@ func (r *PortalAppAccessResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 	r.tokenEndpoint(ctx, p, &plan, &resp.Diagnostics)
-	r.read(ctx, p, &plan, issued, &resp.Diagnostics)
+	r.read(context.WithValue(ctx, justIssuedKey{}, true), p, &plan, issued, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// accessSpec resolves the plan's and products' names (access requests name
-// them) and checks that DCR products get a client type.
-func (r *PortalAppAccessResource) accessSpec(ctx context.Context, p *portal.Client, m *appAccessModel, diags *diag.Diagnostics) (portal.AccessSpec, bool) {
-	spec := portal.AccessSpec{AppID: m.AppID.ValueInt64(), PlanID: m.PlanID.ValueInt64(), ClientTypeID: m.ClientTypeID.ValueInt64()}
-	spec.ProductIDs = setInt64s(ctx, m.ProductIDs, diags)
-	pl, err := p.GetPlan(ctx, spec.PlanID)
-	if err != nil {
-		diags.AddAttributeError(path.Root("plan_id"), "Plan not readable", err.Error())
-		return spec, false
-	}
-	spec.PlanName = pl.Name
-	for _, id := range spec.ProductIDs {
-		pr, err := p.GetProduct(ctx, id)
-		if err != nil {
-			diags.AddAttributeError(path.Root("product_ids"), "Product not readable", err.Error())
-			return spec, false
-		}
-		if pr.DCREnabled && spec.ClientTypeID == 0 {
-			diags.AddAttributeError(path.Root("client_type_id"), "Client type required",
-				fmt.Sprintf("Product %q uses dynamic client registration: set client_type_id to one of its client types.", pr.Name))
-			return spec, false
-		}
-		if pr.DCREnabled {
-			if checkPlanScope(pl, pr, diags); diags.HasError() {
-				return spec, false
-			}
-		}
-		spec.ProductNames = append(spec.ProductNames, pr.Name)
-	}
-	return spec, !diags.HasError()
-}
+// justIssuedKey marks the read at the end of Create: the client was just
+// registered for the current scopes, so they are not compared again.
+type justIssuedKey struct{}
 
 func (r *PortalAppAccessResource) nullComputed(m *appAccessModel) {
 	m.CredentialID = types.Int64Null()
@@ -451,7 +427,7 @@ func (r *PortalAppAccessResource) read(ctx context.Context, p *portal.Client, m 
 		m.TokenEndpoint = types.StringValue("")
 	}
 	m.IdPClientStatus = types.StringValue(idpUnchecked)
-	if ar.DCREnabled && c.OAuthClientID != "" {
+	if ar.DCREnabled && c.OAuthClientID != "" && ctx.Value(justIssuedKey{}) == nil {
 		if outdated, want := p.ScopesOutdated(ctx, m.AppID.ValueInt64(), ar, setInt64s(ctx, m.ProductIDs, diags), m.PlanID.ValueInt64(), scopes); outdated {
 			m.IdPClientStatus = types.StringValue(idpScopesOutdated)
 			diags.AddWarning(

@@ -160,7 +160,7 @@ func (r *PortalAppResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	a, err := p.GetApp(ctx, state.ID.ValueInt64())
+	a, err := p.AppOnce(ctx, state.ID.ValueInt64()) // kept for the run: access checks reuse it
 	if readFailed(ctx, resp, err, "Portal app", fmt.Sprintf("App %d (%s) no longer exists in the Portal", state.ID.ValueInt64(), state.Name.ValueString())) {
 		return
 	}

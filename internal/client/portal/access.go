@@ -54,42 +54,24 @@ const (
 	StatusRejected = "rejected"
 )
 
+var appLocks client.KeyedMutex[string] // by Portal base URL + app id
+
 // RequestAccess creates an access request for spec and approves it; for DCR
-// products the Portal then registers the client in the IdP. A pending
-// request for the same plan and products is resumed rather than a second one
-// provisioned (an interrupted earlier create). Provisioning is not
-// idempotent: after an unknown outcome the new request is looked for before
-// provisioning again. recorded is called with the request as soon as it is
-// known, before approval, so that the caller can keep track of it whatever
-// happens next. Requests: one list, the provision, one list, the approval.
+// products the Portal then registers the client in the IdP. Requests: the
+// provision, the app's list (to find the new request: no answer gives its
+// id), the approval -- the minimal sequence. Provision and list run under a
+// per-app lock, so that the newest request of the app (ids only grow) is the
+// one just provisioned; when spec names the plan and products, the request
+// must match them too. Provisioning is not idempotent: after an unknown
+// outcome a pending request for exactly this plan and these products is
+// taken (created by that attempt, or left by an earlier one) rather than a
+// second one provisioned. recorded is called with the request as soon as it
+// is known, before approval, so that the caller can keep track of it
+// whatever happens next.
 func (p *Client) RequestAccess(ctx context.Context, spec AccessSpec, recorded func(AccessRequest)) (*AccessRequest, error) {
-	before, err := p.AppAccessRequests(ctx, spec.AppID)
+	ar, err := p.provisionOne(ctx, spec)
 	if err != nil {
-		return nil, fmt.Errorf("listing the app's access requests: %w", err)
-	}
-	ar := newest(before, func(a AccessRequest) bool { return a.Status == StatusPending && spec.Matches(a) })
-	if ar == nil {
-		known := map[int64]bool{}
-		for _, a := range before {
-			known[a.ID] = true
-		}
-		for attempt := 0; ar == nil && attempt < client.CreateAttempts; attempt++ {
-			perr := p.Provision(ctx, spec.AppID, ProvisionInput{PlanID: spec.PlanID, ProductIDs: spec.ProductIDs, DCRTemplateID: spec.ClientTypeID})
-			if perr != nil && !client.IsAmbiguousWrite(perr) {
-				return nil, fmt.Errorf("requesting access: %w", perr)
-			}
-			after, err := p.AppAccessRequests(ctx, spec.AppID)
-			if err != nil {
-				return nil, fmt.Errorf("listing the app's access requests: %w", err)
-			}
-			ar = newest(after, func(a AccessRequest) bool { return !known[a.ID] && spec.Matches(a) })
-			if ar == nil && perr == nil {
-				return nil, errors.New("the Portal accepted the provision request but no new access request for this plan and these products appeared")
-			}
-		}
-		if ar == nil {
-			return nil, errors.New("provisioning failed repeatedly with an unknown outcome, and no access request was created")
-		}
+		return nil, err
 	}
 	if recorded != nil {
 		recorded(*ar)
@@ -102,14 +84,65 @@ func (p *Client) RequestAccess(ctx context.Context, spec AccessSpec, recorded fu
 	return ar, nil
 }
 
-// newest returns the last (most recent) request that ok accepts.
-func newest(ars []AccessRequest, ok func(AccessRequest) bool) *AccessRequest {
-	for i := len(ars) - 1; i >= 0; i-- {
-		if ok(ars[i]) {
-			return &ars[i]
+// nameSpec fills in the plan's and products' names.
+func (p *Client) nameSpec(ctx context.Context, spec *AccessSpec) error {
+	pl, err := p.PlanOnce(ctx, spec.PlanID)
+	if err != nil {
+		return fmt.Errorf("reading plan %d: %w", spec.PlanID, err)
+	}
+	spec.PlanName, spec.ProductNames = pl.Name, nil
+	for _, id := range spec.ProductIDs {
+		pr, err := p.ProductOnce(ctx, id)
+		if err != nil {
+			return fmt.Errorf("reading product %d: %w", id, err)
 		}
+		spec.ProductNames = append(spec.ProductNames, pr.Name)
 	}
 	return nil
+}
+
+func (p *Client) provisionOne(ctx context.Context, spec AccessSpec) (*AccessRequest, error) {
+	defer appLocks.Lock(fmt.Sprintf("%s\x00%d", p.c.BaseURL(), spec.AppID))()
+	for attempt := 0; attempt < client.CreateAttempts; attempt++ {
+		perr := p.Provision(ctx, spec.AppID, ProvisionInput{PlanID: spec.PlanID, ProductIDs: spec.ProductIDs, DCRTemplateID: spec.ClientTypeID})
+		if perr != nil && !client.IsAmbiguousWrite(perr) {
+			return nil, fmt.Errorf("requesting access: %w", perr)
+		}
+		after, err := p.AppAccessRequests(ctx, spec.AppID)
+		if err != nil {
+			return nil, fmt.Errorf("listing the app's access requests: %w", err)
+		}
+		if perr == nil {
+			ar := newest(after, func(AccessRequest) bool { return true })
+			if ar == nil || (spec.PlanName != "" && !spec.Matches(*ar)) {
+				return nil, errors.New("the Portal accepted the provision request but the app's newest access request is not for this plan " +
+					"and these products (another request was made for the app at the same time?)")
+			}
+			return ar, nil
+		}
+		// Unknown outcome: names are needed to recognise the request (access
+		// requests name their plan and products, they do not give ids).
+		if spec.PlanName == "" {
+			if err := p.nameSpec(ctx, &spec); err != nil {
+				return nil, err
+			}
+		}
+		if ar := newest(after, func(a AccessRequest) bool { return a.Status == StatusPending && spec.Matches(a) }); ar != nil {
+			return ar, nil
+		}
+	}
+	return nil, errors.New("provisioning failed repeatedly with an unknown outcome, and no access request was found for it")
+}
+
+// newest returns the most recent (highest id) request that ok accepts.
+func newest(ars []AccessRequest, ok func(AccessRequest) bool) *AccessRequest {
+	var best *AccessRequest
+	for i := range ars {
+		if ok(ars[i]) && (best == nil || ars[i].ID > best.ID) {
+			best = &ars[i]
+		}
+	}
+	return best
 }
 
 // WaitForCredential polls GET /access_requests/{id} until the request is

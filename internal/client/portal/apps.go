@@ -149,7 +149,7 @@ type ProvisionInput struct {
 // after an unknown outcome could create a second request, so it is never
 // retried blindly (callers look the request up first).
 func (p *Client) Provision(ctx context.Context, appID int64, in ProvisionInput) error {
-	defer p.forget()
+	defer p.forget(appsPath)
 	_, err := p.c.Do(ctx, client.Request{Method: http.MethodPut, Path: idPath(appsPath, appID) + "/provision", Body: in, Idempotent: client.Bool(false)}, nil)
 	return err
 }
@@ -183,7 +183,7 @@ func (p *Client) RevokeAccessRequest(ctx context.Context, appID, arID int64) err
 // RotateCredential rotates a credential (Portal 1.11+). Not idempotent.
 func (p *Client) RotateCredential(ctx context.Context, appID, arID, credID int64) error {
 	path := idPath(appsPath, appID) + "/access-requests/" + strconv.FormatInt(arID, 10) + "/credentials/" + strconv.FormatInt(credID, 10) + "/rotate"
-	defer p.forget()
+	defer p.forget(appsPath)
 	_, err := p.c.Do(ctx, client.Request{Method: http.MethodPut, Path: path, Idempotent: client.Bool(false)}, nil)
 	return err
 }

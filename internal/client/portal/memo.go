@@ -2,6 +2,7 @@ package portal
 
 import (
 	"context"
+	"strings"
 	"sync"
 )
 
@@ -11,14 +12,35 @@ import (
 // client drops it, so the provider never sees its own changes out of date;
 // changes others make during the run are seen on the next one.
 type memo struct {
-	mu   sync.Mutex
-	vals map[string]any
+	mu       sync.Mutex
+	vals     map[string]any
+	inflight map[string]*flight
 }
 
-func (p *Client) forget() {
+// flight is a read in progress: parallel callers wait for it instead of
+// sending the same request again.
+type flight struct {
+	done chan struct{}
+	val  any
+	err  error
+}
+
+// forget drops what a write to path may have changed: a write to an app or
+// an access request changes apps and their requests only (products, plans
+// and client types stay, so parallel accesses do not re-read them); any
+// other write drops everything.
+func (p *Client) forget(path string) {
 	p.memo.mu.Lock()
 	defer p.memo.mu.Unlock()
-	p.memo.vals = nil
+	if !strings.HasPrefix(path, appsPath) && !strings.HasPrefix(path, "/access_requests") {
+		p.memo.vals = nil
+		return
+	}
+	for k := range p.memo.vals {
+		if strings.HasPrefix(k, "app") {
+			delete(p.memo.vals, k)
+		}
+	}
 }
 
 func remember[T any](ctx context.Context, p *Client, key string, read func(context.Context) (T, error)) (T, error) {
@@ -27,18 +49,32 @@ func remember[T any](ctx context.Context, p *Client, key string, read func(conte
 		p.memo.mu.Unlock()
 		return v, nil
 	}
+	if f, ok := p.memo.inflight[key]; ok {
+		p.memo.mu.Unlock()
+		<-f.done
+		v, _ := f.val.(T)
+		return v, f.err
+	}
+	f := &flight{done: make(chan struct{})}
+	if p.memo.inflight == nil {
+		p.memo.inflight = map[string]*flight{}
+	}
+	p.memo.inflight[key] = f
 	p.memo.mu.Unlock()
+
 	v, err := read(ctx)
-	if err != nil {
-		return v, err
-	}
+	f.val, f.err = v, err
 	p.memo.mu.Lock()
-	defer p.memo.mu.Unlock()
-	if p.memo.vals == nil {
-		p.memo.vals = map[string]any{}
+	delete(p.memo.inflight, key)
+	if err == nil {
+		if p.memo.vals == nil {
+			p.memo.vals = map[string]any{}
+		}
+		p.memo.vals[key] = v
 	}
-	p.memo.vals[key] = v
-	return v, nil
+	p.memo.mu.Unlock()
+	close(f.done)
+	return v, err
 }
 
 // ProductOnce reads a product at most once per run (see memo).
@@ -49,6 +85,17 @@ func (p *Client) ProductOnce(ctx context.Context, id int64) (*Product, error) {
 // PlanOnce reads a plan at most once per run (see memo).
 func (p *Client) PlanOnce(ctx context.Context, id int64) (*Plan, error) {
 	return remember(ctx, p, idPath("plan", id), func(ctx context.Context) (*Plan, error) { return p.GetPlan(ctx, id) })
+}
+
+// ProductClientTypesOnce lists a product's client types at most once per
+// run (see memo).
+func (p *Client) ProductClientTypesOnce(ctx context.Context, productID int64) ([]int64, error) {
+	return remember(ctx, p, idPath("product-cts", productID), func(ctx context.Context) ([]int64, error) { return p.ProductClientTypes(ctx, productID) })
+}
+
+// AppOnce reads an app at most once per run (see memo).
+func (p *Client) AppOnce(ctx context.Context, id int64) (*App, error) {
+	return remember(ctx, p, idPath("app", id), func(ctx context.Context) (*App, error) { return p.GetApp(ctx, id) })
 }
 
 // ProductsOnce and PlansOnce list products and plans at most once per run.

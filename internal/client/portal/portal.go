@@ -56,7 +56,7 @@ func BaseURL(portalURL string) string {
 
 func (p *Client) do(ctx context.Context, method, path string, q url.Values, body, out any) error {
 	if method != http.MethodGet {
-		defer p.forget()
+		defer p.forget(path)
 	}
 	_, err := p.c.Do(ctx, client.Request{Method: method, Path: path, Query: q, Body: body}, out)
 	return err
