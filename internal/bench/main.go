@@ -29,7 +29,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -49,6 +48,7 @@ var (
 	sizes       = flag.String("sizes", "50,200", "object counts for the refresh benchmark")
 	accessSizes = flag.String("access-sizes", "50,200,800", "app access counts for the create benchmark (against terraform_data)")
 	latency     = flag.Duration("latency", 25*time.Millisecond, "latency added to every provider request")
+	latencyN    = flag.Int("latency-n", 200, "app accesses for the latency benchmark (0: skip)")
 )
 
 type env struct {
@@ -251,14 +251,20 @@ var (
 // watchRSS polls the peak resident set (VmHWM) and the CPU time of every
 // running provider.
 func watchRSS(peak *atomic.Int64, done chan struct{}) {
+	known := map[string]bool{} // pid → is a provider (read each comm once)
 	for {
 		entries, _ := os.ReadDir("/proc")
 		for _, en := range entries {
 			if _, err := strconv.Atoi(en.Name()); err != nil {
 				continue
 			}
-			comm, _ := os.ReadFile("/proc/" + en.Name() + "/comm")
-			if !strings.HasPrefix(strings.TrimSpace(string(comm)), "terraform-provi") {
+			isProvider, seen := known[en.Name()]
+			if !seen {
+				comm, _ := os.ReadFile("/proc/" + en.Name() + "/comm")
+				isProvider = strings.HasPrefix(strings.TrimSpace(string(comm)), "terraform-provi")
+				known[en.Name()] = isProvider
+			}
+			if !isProvider {
 				continue
 			}
 			if stat, err := os.ReadFile("/proc/" + en.Name() + "/stat"); err == nil {
@@ -298,7 +304,7 @@ func watchRSS(peak *atomic.Int64, done chan struct{}) {
 		select {
 		case <-done:
 			return
-		case <-time.After(20 * time.Millisecond):
+		case <-time.After(50 * time.Millisecond):
 		}
 	}
 }
@@ -727,9 +733,9 @@ func (e *env) accessBenchmarks(sizes []int, latency time.Duration) goals {
 		}
 	}
 	// Latency: the same apply with latency added to every request.
-	n := 200
-	if !slices.Contains(sizes, n) {
-		n = sizes[0]
+	n := *latencyN
+	if n <= 0 {
+		return g
 	}
 	base, _ := e.accesses(n, 0)
 	slow, _ := e.accesses(n, latency)

@@ -98,10 +98,13 @@ func (m *offeringModel) checked() offering {
 type offeringOps[T, In any] struct {
 	kind, what string // "plan", "Portal plan"
 	get        func(context.Context, int64) (*T, error)
-	create     func(context.Context, In) (*T, error)
-	update     func(context.Context, int64, In) (*T, error)
-	imported   func(context.Context, int64, string) (*T, error)
-	identity   func(*T) (id int64, name, ref string)
+	// readOnce is get for Read: once per run, shared with the plan-time
+	// scope checks (memo.go), so a refresh reads each object once.
+	readOnce func(context.Context, int64) (*T, error)
+	create   func(context.Context, In) (*T, error)
+	update   func(context.Context, int64, In) (*T, error)
+	imported func(context.Context, int64, string) (*T, error)
+	identity func(*T) (id int64, name, ref string)
 }
 
 // offeringWrite is what write needs of the planned configuration.
@@ -171,7 +174,7 @@ func (o offeringOps[T, In]) write(ctx context.Context, data *providerData, p *po
 // read reads the object for Read: gone (404, or hidden because its policy is
 // gone) removes the resource with a warning.
 func (o offeringOps[T, In]) read(ctx context.Context, resp *resource.ReadResponse, id int64, name string) (*T, bool) {
-	obj, err := o.get(ctx, id)
+	obj, err := o.readOnce(ctx, id)
 	gone := fmt.Sprintf("%s %d (%s) no longer exists or is hidden (its policy is gone)", o.what, id, name)
 	if readFailed(ctx, resp, err, o.what, gone) {
 		return nil, false

@@ -47,7 +47,7 @@ func emptyStringSet() types.Set { return types.SetValueMust(types.StringType, ni
 func productOps(p *portal.Client) offeringOps[portal.Product, portal.ProductInput] {
 	return offeringOps[portal.Product, portal.ProductInput]{
 		kind: "product", what: "Portal API product",
-		get: p.GetProduct, create: p.CreateProduct, update: p.UpdateProduct, imported: p.ImportedProduct,
+		get: p.GetProduct, readOnce: p.ProductOnce, create: p.CreateProduct, update: p.UpdateProduct, imported: p.ImportedProduct,
 		identity: func(pr *portal.Product) (int64, string, string) { return pr.ID, pr.Name, pr.ReferenceID },
 	}
 }

@@ -139,7 +139,7 @@ func (x *scopeIndex) load(ctx context.Context, p *portal.Client) error {
 	for _, pr := range products {
 		if !pr.HasScopes {
 			// Portals before 1.14 list summaries without Scopes: read it.
-			if full, err := p.GetProduct(ctx, pr.ID); err == nil {
+			if full, err := p.ProductOnce(ctx, pr.ID); err == nil { // shared with Read
 				pr = *full
 			}
 		}
@@ -155,7 +155,7 @@ func (x *scopeIndex) load(ctx context.Context, p *portal.Client) error {
 		scope, ref := pl.JWTScope, pl.ReferenceID
 		if scope == "" {
 			// List items are summaries without JWTScope: read the plan.
-			if full, err := p.GetPlan(ctx, pl.ID); err == nil {
+			if full, err := p.PlanOnce(ctx, pl.ID); err == nil { // shared with Read
 				scope, ref = full.JWTScope, full.ReferenceID
 			}
 		}
