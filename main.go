@@ -3,11 +3,12 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/tykdcr/terraform-provider-tyk/internal/client"
 	"github.com/tykdcr/terraform-provider-tyk/internal/provider"
@@ -21,13 +22,21 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 	// Logs nobody asked for are not produced (TF_LOG and friends unset).
+	logs := client.LogsRequested()
 	client.QuietLogs()
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address:         "registry.terraform.io/tykdcr/tyk",
-		Debug:           debug,
-		ProtocolVersion: 6,
-	})
+	server := providerserver.NewProtocol6(provider.New(version)())
+	factory := func() tfprotov6.ProviderServer {
+		if logs {
+			return server()
+		}
+		return lightServer{ProviderServer: server()}
+	}
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	err := tf6server.Serve("registry.terraform.io/tykdcr/tyk", factory, opts...)
 	if err != nil {
 		log.Fatal(err)
 	}
