@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"regexp"
 	"sort"
 	"strings"
@@ -73,11 +74,13 @@ func (r *APIResource) Metadata(_ context.Context, req resource.MetadataRequest, 
 }
 
 func (r *APIResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	attrs := apiBasics(apiFields{name: "UI: API Name", listenPath: "UI: Listen path", target: "UI: Target URL",
+		strip: "UI: Strip listen path", active: "UI: Active"})
 	resp.Schema = schema.Schema{
 		Description: "A Tyk Classic API definition in the Dashboard (Dashboard → APIs), with the JWT settings DCR needs. " +
 			"Only the attributes below are managed: every other field of the definition (versions, middleware, plugins, " +
 			"and the scope mappings owned by `tyk_api_scope_mapping`) is left as it is on update.",
-		Attributes: map[string]schema.Attribute{
+		Attributes: withAttributes(attrs, map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed: true, Description: "Same as `api_id`.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
@@ -94,33 +97,49 @@ func (r *APIResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				Computed: true, Description: "The Dashboard's database id of the definition (`id`, 24 hex characters).",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
-			"name": schema.StringAttribute{
-				Required: true, Description: "API name (UI: API Name).",
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"listen_path": schema.StringAttribute{
-				Required: true, Description: "Path the Gateway serves the API on (UI: Listen path), e.g. `/payments/`.",
-				Validators: []validator.String{stringvalidator.RegexMatches(listenPathPattern, "must start with '/' and contain no spaces")},
-			},
-			"target_url": schema.StringAttribute{
-				Required: true, Description: "Upstream URL the Gateway proxies to (UI: Target URL).",
-				Validators: []validator.String{httpURL()},
-			},
-			"strip_listen_path": schema.BoolAttribute{
-				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
-				Description: "Remove the listen path before proxying (UI: Strip listen path). Default `true`.",
-			},
-			"active": schema.BoolAttribute{
-				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
-				Description: "Whether the Gateway serves the API (UI: Active). Default `true`.",
-			},
 			"keyless": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 				Description: "Open (keyless) API (UI: Authentication mode → Open). Cannot be combined with `jwt`. Default `false`.",
 			},
 			"jwt": jwtAttribute(),
+		}),
+	}
+}
+
+// apiFields names, for each attribute tyk_api and tyk_oas_api share, where
+// its value lives (a UI label or a field of the definition).
+type apiFields struct{ name, listenPath, target, strip, active string }
+
+// apiBasics are the attributes tyk_api and tyk_oas_api share.
+func apiBasics(f apiFields) map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"name": schema.StringAttribute{
+			Required: true, Description: "API name (" + f.name + ").",
+			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+		},
+		"listen_path": schema.StringAttribute{
+			Required: true, Description: "Path the Gateway serves the API on (" + f.listenPath + "), e.g. `/payments/`.",
+			Validators: []validator.String{stringvalidator.RegexMatches(listenPathPattern, "must start with '/' and contain no spaces")},
+		},
+		"target_url": schema.StringAttribute{
+			Required: true, Description: "Upstream URL the Gateway proxies to (" + f.target + ").",
+			Validators: []validator.String{httpURL()},
+		},
+		"strip_listen_path": schema.BoolAttribute{
+			Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+			Description: "Remove the listen path before proxying (" + f.strip + "). Default `true`.",
+		},
+		"active": schema.BoolAttribute{
+			Optional: true, Computed: true, Default: booldefault.StaticBool(true),
+			Description: "Whether the Gateway serves the API (" + f.active + "). Default `true`.",
 		},
 	}
+}
+
+// withAttributes adds more to a set of attributes.
+func withAttributes(base, more map[string]schema.Attribute) map[string]schema.Attribute {
+	maps.Copy(base, more)
+	return base
 }
 
 // jwtAttribute is the JWT settings block of tyk_api and tyk_oas_api.

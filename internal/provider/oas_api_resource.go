@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -59,35 +58,17 @@ func (r *OASAPIResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 		"it in `components.securitySchemes` (type http, scheme bearer, bearerFormat JWT), makes it the first security requirement, " +
 		"and writes these settings to `x-tyk-api-gateway.server.authentication.securitySchemes.<name>`. The scheme's " +
 		"`scopes.scopeToPolicyMapping` belongs to `tyk_api_scope_mapping`. Without `jwt` the API is open (keyless)."
+	attrs := apiBasics(apiFields{name: "`x-tyk-api-gateway.info.name`", listenPath: "`x-tyk-api-gateway.server.listenPath.value`",
+		target: "`x-tyk-api-gateway.upstream.url`", strip: "`server.listenPath.strip`", active: "`info.state.active`"})
 	resp.Schema = schema.Schema{
 		Description: "A Tyk OAS API definition in the Dashboard (`/api/apis/oas`): an OpenAPI 3 description with Tyk's " +
 			"`x-tyk-api-gateway` extension, with first-class attributes for what DCR needs. Only the attributes below are " +
 			"managed: every other field of the extension (middleware, plugins, the scope mappings owned by " +
 			"`tyk_api_scope_mapping`) is left as it is on update. See the Classic vs OAS section of the DCR guide.",
-		Attributes: map[string]schema.Attribute{
+		Attributes: withAttributes(attrs, map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed: true, Description: "The API's id (`x-tyk-api-gateway.info.id`, the `api_id` other resources reference).",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"name": schema.StringAttribute{
-				Required: true, Description: "API name (`x-tyk-api-gateway.info.name`).",
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"listen_path": schema.StringAttribute{
-				Required: true, Description: "Path the Gateway serves the API on (`x-tyk-api-gateway.server.listenPath.value`).",
-				Validators: []validator.String{stringvalidator.RegexMatches(listenPathPattern, "must start with '/' and contain no spaces")},
-			},
-			"target_url": schema.StringAttribute{
-				Required: true, Description: "Upstream URL (`x-tyk-api-gateway.upstream.url`).",
-				Validators: []validator.String{httpURL()},
-			},
-			"strip_listen_path": schema.BoolAttribute{
-				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
-				Description: "Remove the listen path before proxying (`server.listenPath.strip`). Default `true`.",
-			},
-			"active": schema.BoolAttribute{
-				Optional: true, Computed: true, Default: booldefault.StaticBool(true),
-				Description: "Whether the Gateway serves the API (`info.state.active`). Default `true`.",
 			},
 			"security_scheme_name": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString("jwtAuth"),
@@ -103,7 +84,7 @@ func (r *OASAPIResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 					"whatever the API holds afterwards is left alone (and shown here).",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
-		},
+		}),
 	}
 }
 

@@ -130,3 +130,41 @@ func TestNewHTTPClientHasTLSConfig(t *testing.T) {
 		}
 	}
 }
+
+// ProbeClient tells a deleted client, refused scopes and a client that may
+// not use client_credentials apart, sending the registered scopes.
+func TestProbeClient(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		id, _, _ := r.BasicAuth()
+		switch {
+		case id == "gone":
+			w.WriteHeader(http.StatusUnauthorized)
+			_, _ = w.Write([]byte(`{"error":"invalid_client"}`))
+		case id == "web":
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = w.Write([]byte(`{"error":"unauthorized_client"}`))
+		case r.PostForm.Get("scope") != "a b":
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = w.Write([]byte(`{"error":"invalid_scope","error_description":"scope b is not allowed"}`))
+		default:
+			_, _ = w.Write([]byte(`{"access_token":"t","token_type":"bearer"}`))
+		}
+	}))
+	defer srv.Close()
+	for _, tc := range []struct {
+		id     string
+		scopes []string
+		want   Probe
+	}{
+		{"known", []string{"a", "b"}, ProbeOK},
+		{"known", []string{"a"}, ProbeScopeRefused},
+		{"gone", []string{"a", "b"}, ProbeUnknownClient},
+		{"web", []string{"a", "b"}, ProbeOther},
+	} {
+		got, err := ProbeClient(context.Background(), srv.URL+"/token", tc.id, "s3cret", "client_secret_basic", tc.scopes, opts())
+		if err != nil || got != tc.want {
+			t.Errorf("%s %v: %v %v, want %v", tc.id, tc.scopes, got, err, tc.want)
+		}
+	}
+}
