@@ -7,6 +7,8 @@
 //     read per object, plus one IdP read per access when verify_idp_client).
 //     Then each plural data source, refreshed alone over everything: its
 //     requests against one list request per page plus documented reads.
+//     Then each type alone (lifecycle.go): its requests per object to
+//     create, update in place and delete, next to the minimal sequence.
 //  2. App accesses: n = 50, 200, 800 created at -parallelism=10 against n
 //     terraform_data of the same graph shape (core ratio, target <= 1.25),
 //     Portal requests per create (target: minimal + 1), provider peak RSS
@@ -49,6 +51,7 @@ var (
 	accessSizes = flag.String("access-sizes", "50,200,800", "app access counts for the create benchmark (against terraform_data)")
 	latency     = flag.Duration("latency", 25*time.Millisecond, "latency added to every provider request")
 	latencyN    = flag.Int("latency-n", 200, "app accesses for the latency benchmark (0: skip)")
+	lifecycleN  = flag.Int("lifecycle-n", 20, "objects of each type for the per-type create/update/delete counts (0: skip)")
 )
 
 type env struct {
@@ -59,6 +62,7 @@ type env struct {
 	sb          *sandbox.Sandbox
 	h           *acctest.Hydra
 	idpReads    atomic.Int64
+	providerIdP atomic.Int64 // the provider's own IdP requests
 	report      *strings.Builder
 }
 
@@ -84,6 +88,9 @@ func main() {
 			if r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/oauth2/register/") {
 				e.idpReads.Add(1)
 			}
+			if strings.HasPrefix(r.UserAgent(), "terraform-provider-tyk") {
+				e.providerIdP.Add(1)
+			}
 			rp.ServeHTTP(w, r)
 		}))
 	}()
@@ -102,11 +109,22 @@ func main() {
 		check(err)
 		e.refresh(n)
 	}
+	if *lifecycleN > 0 {
+		e.lifecycle(*lifecycleN)
+	}
 	var sizesN []int
 	for _, v := range strings.Split(*accessSizes, ",") {
+		if strings.TrimSpace(v) == "" {
+			continue
+		}
 		n, err := strconv.Atoi(strings.TrimSpace(v))
 		check(err)
 		sizesN = append(sizesN, n)
+	}
+	if len(sizesN) == 0 {
+		check(os.WriteFile(*out, []byte(e.report.String()), 0o644))
+		fmt.Print(e.report.String())
+		return
 	}
 	g := e.accessBenchmarks(sizesN, *latency)
 	g.logLinesPerAccess = e.logLines(20)

@@ -364,7 +364,9 @@ func (r *PolicyResource) Update(ctx context.Context, req resource.UpdateRequest,
 		return
 	}
 	plan.ID = state.ID
-	r.refresh(ctx, d, &plan, &resp.Diagnostics)
+	// The PUT answers with a status only; the policy as written (read just
+	// before, with this plan applied) is the new state: no read after it.
+	resp.Diagnostics.Append(plan.fromAPI(ctx, p)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 

@@ -188,7 +188,7 @@ func (r *PortalClientTypeResource) ModifyPlan(ctx context.Context, req resource.
 	if plan.OAuthProviderID.IsUnknown() {
 		return
 	}
-	prov, err := r.data.portal.GetOAuthProvider(ctx, plan.OAuthProviderID.ValueInt64())
+	prov, err := r.data.portal.OAuthProviderOnce(ctx, plan.OAuthProviderID.ValueInt64())
 	if client.IsNotFound(err) {
 		resp.Diagnostics.AddAttributeError(path.Root("oauth_provider_id"), "OAuth2.0 provider not found",
 			fmt.Sprintf("OAuth2.0 provider %d does not exist. Reference a tyk_portal_oauth_provider.", plan.OAuthProviderID.ValueInt64()))
@@ -263,7 +263,9 @@ func (r *PortalClientTypeResource) Create(ctx context.Context, req resource.Crea
 		return
 	}
 	providerID := plan.OAuthProviderID.ValueInt64()
-	prov, err := p.GetOAuthProvider(ctx, providerID)
+	// The provider's type decides the rules; the apply-time re-plan has
+	// just read it (OAuthProviderOnce), so this costs no request then.
+	prov, err := p.OAuthProviderOnce(ctx, providerID)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("oauth_provider_id"), "OAuth2.0 provider not readable", err.Error())
 		return

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -97,15 +98,20 @@ func (m *offeringModel) checked() offering {
 // object as the Portal answers, In its write shape.
 type offeringOps[T, In any] struct {
 	kind, what string // "plan", "Portal plan"
-	get        func(context.Context, int64) (*T, error)
 	// readOnce is get for Read: once per run, shared with the plan-time
 	// scope checks (memo.go), so a refresh reads each object once.
 	readOnce func(context.Context, int64) (*T, error)
 	create   func(context.Context, In) (*T, error)
-	update   func(context.Context, int64, In) (*T, error)
+	// modify reads the object, builds the write from it and writes it: one
+	// GET, one PUT (the Portal's PUT may replace the whole object).
+	modify   func(context.Context, int64, func(*T) (In, error)) (*T, error)
 	imported func(context.Context, int64, string) (*T, error)
 	identity func(*T) (id int64, name, ref string)
 }
+
+// errInvalidConfig aborts a write whose body could not be built from the
+// configuration; the diagnostics say why.
+var errInvalidConfig = errors.New("invalid configuration")
 
 // offeringWrite is what write needs of the planned configuration.
 type offeringWrite struct {
@@ -130,7 +136,15 @@ func (o offeringOps[T, In]) write(ctx context.Context, data *providerData, p *po
 	if diags.HasError() {
 		return nil
 	}
-	var cur *T
+	// build makes the write from the object as it is (nil: a new one).
+	build := func(cur *T) (In, error) {
+		in := input(cur)
+		if diags.HasError() {
+			return in, errInvalidConfig
+		}
+		return in, nil
+	}
+	var out *T
 	var err error
 	switch {
 	case w.id >= 0:
@@ -138,27 +152,23 @@ func (o offeringOps[T, In]) write(ctx context.Context, data *providerData, p *po
 		if diags.HasError() {
 			return nil
 		}
-		cur, err = o.get(ctx, w.id)
+		out, err = o.modify(ctx, w.id, build)
 	case !w.policyID.IsNull():
+		var cur *T
 		if cur, err = o.imported(ctx, w.providerID.ValueInt64(), w.policyID.ValueString()); err != nil {
 			diags.AddAttributeError(path.Root("policy_id"), "Not imported by the Portal", err.Error())
 			return nil
 		}
-	}
-	if err != nil {
-		diags.AddError("Could not read "+o.what, err.Error())
-		return nil
-	}
-	in := input(cur)
-	if diags.HasError() {
-		return nil
-	}
-	var out *T
-	if cur == nil {
-		out, err = o.create(ctx, in)
-	} else {
 		id, _, _ := o.identity(cur)
-		out, err = o.update(ctx, id, in)
+		out, err = o.modify(ctx, id, build)
+	default:
+		var in In
+		if in, err = build(nil); err == nil {
+			out, err = o.create(ctx, in)
+		}
+	}
+	if errors.Is(err, errInvalidConfig) {
+		return nil // the diagnostics say why
 	}
 	if err != nil {
 		verb := "update"

@@ -50,7 +50,7 @@ type portalPlanModel struct {
 func planOps(p *portal.Client) offeringOps[portal.Plan, portal.PlanInput] {
 	return offeringOps[portal.Plan, portal.PlanInput]{
 		kind: "plan", what: "Portal plan",
-		get: p.GetPlan, readOnce: p.PlanOnce, create: p.CreatePlan, update: p.UpdatePlan, imported: p.ImportedPlan,
+		readOnce: p.PlanOnce, create: p.CreatePlan, modify: p.ModifyPlan, imported: p.ImportedPlan,
 		identity: func(pl *portal.Plan) (int64, string, string) { return pl.ID, pl.Name, pl.ReferenceID },
 	}
 }

@@ -47,7 +47,7 @@ func emptyStringSet() types.Set { return types.SetValueMust(types.StringType, ni
 func productOps(p *portal.Client) offeringOps[portal.Product, portal.ProductInput] {
 	return offeringOps[portal.Product, portal.ProductInput]{
 		kind: "product", what: "Portal API product",
-		get: p.GetProduct, readOnce: p.ProductOnce, create: p.CreateProduct, update: p.UpdateProduct, imported: p.ImportedProduct,
+		readOnce: p.ProductOnce, create: p.CreateProduct, modify: p.ModifyProduct, imported: p.ImportedProduct,
 		identity: func(pr *portal.Product) (int64, string, string) { return pr.ID, pr.Name, pr.ReferenceID },
 	}
 }
@@ -161,6 +161,11 @@ func (r *PortalProductResource) fromAPI(ctx context.Context, p *portal.Client, m
 	}
 	m.CatalogueIDs, d = types.SetValueFrom(ctx, types.Int64Type, cats)
 	diags.Append(d...)
+}
+
+// readClientTypes reads the product's client types into m (Read).
+func (r *PortalProductResource) readClientTypes(ctx context.Context, p *portal.Client, m *productModel, pr *portal.Product, diags *diag.Diagnostics) {
+	var d diag.Diagnostics
 	cts, err := p.ProductClientTypes(ctx, pr.ID)
 	if err != nil {
 		diags.AddError("Could not read product client types", err.Error())
@@ -180,7 +185,7 @@ func (r *PortalProductResource) Create(ctx context.Context, req resource.CreateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.write(ctx, p, &plan, -1, types.Int64Null(), resp.State.Set, &resp.Diagnostics)
+	r.write(ctx, p, &plan, -1, types.Int64Null(), types.SetNull(types.Int64Type), resp.State.Set, &resp.Diagnostics)
 	if !plan.ID.IsNull() && !plan.ID.IsUnknown() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}
@@ -188,33 +193,44 @@ func (r *PortalProductResource) Create(ctx context.Context, req resource.CreateR
 
 // write creates, adopts or updates the product (offeringOps.write), records
 // it in state (so that a failure with the client types leaves a resource to
-// fix rather than an orphan), sets its client types and maps the final
-// answer into m.
+// fix rather than an orphan), then sets its client types: for a new
+// Portal-first product, one attach per client type (it has none); for an
+// update, nothing unless the configured set changed (prior is the set in
+// state), else the product's list and the attaches and detaches. The
+// answers are the new state: the write's answer is the product (tyk-specs
+// Product-show), and the client types are what was set; no read after.
 func (r *PortalProductResource) write(ctx context.Context, p *portal.Client, m *productModel, id int64, priorProvider types.Int64,
-	save func(context.Context, any) diag.Diagnostics, diags *diag.Diagnostics,
+	prior types.Set, save func(context.Context, any) diag.Diagnostics, diags *diag.Diagnostics,
 ) {
 	ops := productOps(p)
 	scopes := setStrings(ctx, m.Scopes, diags)
 	want := setInt64s(ctx, m.ClientTypeIDs, diags)
+	planned := m.ClientTypeIDs
 	w := offeringWrite{id: id, providerID: m.ProviderID, priorProviderID: priorProvider, policyID: m.PolicyID, scopes: scopes}
 	pr := ops.write(ctx, r.data, p, w, func(cur *portal.Product) portal.ProductInput { return m.input(ctx, cur, diags) }, diags)
 	if pr == nil {
 		return
 	}
 	r.fromAPI(ctx, p, m, pr, diags)
-	if id < 0 {
+	ops.record(r.data, pr, scopes)
+	var err error
+	switch {
+	case id < 0 && m.PolicyID.IsNull(): // new: no client types yet
+		m.ClientTypeIDs = emptyInt64Set()
 		diags.Append(save(ctx, m)...)
+		err = p.ChangeProductClientTypes(ctx, pr.ID, nil, want)
+	case id < 0: // adopted from the Dashboard: it may have some
+		m.ClientTypeIDs = emptyInt64Set()
+		diags.Append(save(ctx, m)...)
+		err = p.SetProductClientTypes(ctx, pr.ID, want)
+	case !prior.Equal(planned):
+		err = p.SetProductClientTypes(ctx, pr.ID, want)
 	}
-	if err := p.SetProductClientTypes(ctx, pr.ID, want); err != nil {
+	if err != nil {
 		diags.AddAttributeError(path.Root("client_type_ids"), "Could not set the product's client types", err.Error())
 		return
 	}
-	if pr, err := p.GetProduct(ctx, pr.ID); err != nil {
-		diags.AddError("Could not read Portal API product", err.Error())
-	} else {
-		r.fromAPI(ctx, p, m, pr, diags)
-		ops.record(r.data, pr, scopes)
-	}
+	m.ClientTypeIDs = planned
 }
 
 func (r *PortalProductResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -226,6 +242,7 @@ func (r *PortalProductResource) Read(ctx context.Context, req resource.ReadReque
 	}
 	if pr, ok := productOps(p).read(ctx, resp, state.ID.ValueInt64(), state.Name.ValueString()); ok {
 		r.fromAPI(ctx, p, &state, pr, &resp.Diagnostics)
+		r.readClientTypes(ctx, p, &state, pr, &resp.Diagnostics)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	}
 }
@@ -238,7 +255,7 @@ func (r *PortalProductResource) Update(ctx context.Context, req resource.UpdateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.write(ctx, p, &plan, state.ID.ValueInt64(), state.ProviderID, nil, &resp.Diagnostics)
+	r.write(ctx, p, &plan, state.ID.ValueInt64(), state.ProviderID, state.ClientTypeIDs, nil, &resp.Diagnostics)
 	if !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}

@@ -2,6 +2,7 @@ package portal
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -27,19 +28,28 @@ type flight struct {
 
 // forget drops what a write to path may have changed: a write to an app or
 // an access request changes apps and their requests only (products, plans
-// and client types stay, so parallel accesses do not re-read them); any
-// other write drops everything.
+// and client types stay, so parallel accesses do not re-read them); a
+// write to a client type leaves the OAuth providers (it changes their
+// client type lists, which no memo user reads); any other write drops
+// everything.
 func (p *Client) forget(path string) {
 	p.memo.mu.Lock()
 	defer p.memo.mu.Unlock()
-	if !strings.HasPrefix(path, appsPath) && !strings.HasPrefix(path, "/access_requests") {
-		p.memo.vals = nil
-		return
-	}
-	for k := range p.memo.vals {
-		if strings.HasPrefix(k, "app") {
-			delete(p.memo.vals, k)
+	switch {
+	case strings.HasPrefix(path, appsPath) || strings.HasPrefix(path, "/access_requests"):
+		for k := range p.memo.vals {
+			if strings.HasPrefix(k, "app") {
+				delete(p.memo.vals, k)
+			}
 		}
+	case strings.HasPrefix(path, oauthProvidersPath+"/") && strings.Contains(path, "/client-types"):
+		for k := range p.memo.vals {
+			if !strings.HasPrefix(k, oauthProviderKey) {
+				delete(p.memo.vals, k)
+			}
+		}
+	default:
+		p.memo.vals = nil
 	}
 }
 
@@ -91,6 +101,16 @@ func (p *Client) PlanOnce(ctx context.Context, id int64) (*Plan, error) {
 // run (see memo).
 func (p *Client) ProductClientTypesOnce(ctx context.Context, productID int64) ([]int64, error) {
 	return remember(ctx, p, idPath("product-cts", productID), func(ctx context.Context) ([]int64, error) { return p.ProductClientTypes(ctx, productID) })
+}
+
+const oauthProviderKey = "oauth-provider/"
+
+// OAuthProviderOnce reads an OAuth2.0 provider at most once per run (see
+// memo): the client type checks of plan time and of Create share it. Its
+// ClientTypes may be out of date after a client type write; its own
+// fields are not.
+func (p *Client) OAuthProviderOnce(ctx context.Context, id int64) (*OAuthProvider, error) {
+	return remember(ctx, p, oauthProviderKey+strconv.FormatInt(id, 10), func(ctx context.Context) (*OAuthProvider, error) { return p.GetOAuthProvider(ctx, id) })
 }
 
 // AppOnce reads an app at most once per run (see memo).

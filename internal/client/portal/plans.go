@@ -3,6 +3,7 @@ package portal
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -141,8 +142,21 @@ func (p *Client) GetPlan(ctx context.Context, id int64) (*Plan, error) {
 
 // UpdatePlan replaces a plan's editable fields.
 func (p *Client) UpdatePlan(ctx context.Context, id int64, in PlanInput) (*Plan, error) {
+	return p.ModifyPlan(ctx, id, func(*Plan) (PlanInput, error) { return in, nil })
+}
+
+// ModifyPlan updates a plan with the write build makes of it as it is: one
+// GET, one PUT (see modifyWhole). build's error aborts.
+func (p *Client) ModifyPlan(ctx context.Context, id int64, build func(cur *Plan) (PlanInput, error)) (*Plan, error) {
 	var out Plan
-	if err := p.putWhole(ctx, idPath(plansPath, id), in, []string{"ID", "ReferenceID", "CreatedAt", "UpdatedAt"}, nil, &out); err != nil {
+	err := p.modifyWhole(ctx, idPath(plansPath, id), func(raw json.RawMessage) (any, error) {
+		var cur Plan
+		if err := json.Unmarshal(raw, &cur); err != nil {
+			return nil, fmt.Errorf("decoding plan %d: %w", id, err)
+		}
+		return build(&cur)
+	}, []string{"ID", "ReferenceID", "CreatedAt", "UpdatedAt"}, nil, &out)
+	if err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -237,8 +237,30 @@ func (p *Client) putWhole(
 	fix func(ctx context.Context, got, body map[string]json.RawMessage) error,
 	out any,
 ) error {
+	return p.modifyWhole(ctx, path, func(json.RawMessage) (any, error) { return in, nil }, readOnly, fix, out)
+}
+
+// modifyWhole is putWhole with the write built from the object as read
+// (build gets the GET's body), so a caller that needs the current object
+// to build its write reads it once: one GET and one PUT.
+func (p *Client) modifyWhole(
+	ctx context.Context,
+	path string,
+	build func(cur json.RawMessage) (any, error),
+	readOnly []string,
+	fix func(ctx context.Context, got, body map[string]json.RawMessage) error,
+	out any,
+) error {
+	var raw json.RawMessage
+	if err := p.do(ctx, http.MethodGet, path, nil, nil, &raw); err != nil {
+		return err
+	}
 	current := map[string]json.RawMessage{}
-	if err := p.do(ctx, http.MethodGet, path, nil, nil, &current); err != nil {
+	if err := json.Unmarshal(raw, &current); err != nil {
+		return fmt.Errorf("decoding %s: %w", path, err)
+	}
+	in, err := build(raw)
+	if err != nil {
 		return err
 	}
 	got := maps.Clone(current)

@@ -125,9 +125,22 @@ func (p *Client) GetProduct(ctx context.Context, id int64) (*Product, error) {
 
 // UpdateProduct replaces a product's editable fields.
 func (p *Client) UpdateProduct(ctx context.Context, id int64, in ProductInput) (*Product, error) {
+	return p.ModifyProduct(ctx, id, func(*Product) (ProductInput, error) { return in, nil })
+}
+
+// ModifyProduct updates a product with the write build makes of it as it
+// is: one GET, one PUT (see modifyWhole). build's error aborts.
+func (p *Client) ModifyProduct(ctx context.Context, id int64, build func(cur *Product) (ProductInput, error)) (*Product, error) {
 	var out Product
 	readOnly := []string{"ID", "ReferenceID", "AuthTypes", "Logo", "Preview", "CreatedAt", "UpdatedAt"}
-	if err := p.putWhole(ctx, idPath(productsPath, id), in, readOnly, p.productWriteShape(id), &out); err != nil {
+	err := p.modifyWhole(ctx, idPath(productsPath, id), func(raw json.RawMessage) (any, error) {
+		var cur Product
+		if err := json.Unmarshal(raw, &cur); err != nil {
+			return nil, fmt.Errorf("decoding product %d: %w", id, err)
+		}
+		return build(&cur)
+	}, readOnly, p.productWriteShape(id), &out)
+	if err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -354,6 +367,13 @@ func (p *Client) SetProductClientTypes(ctx context.Context, productID int64, wan
 	if err != nil {
 		return err
 	}
+	return p.ChangeProductClientTypes(ctx, productID, have, want)
+}
+
+// ChangeProductClientTypes attaches the client types of want that have
+// lacks and detaches those of have that want lacks, for a caller that
+// knows what the product has (a product it just created has none).
+func (p *Client) ChangeProductClientTypes(ctx context.Context, productID int64, have, want []int64) error {
 	for _, id := range want {
 		if !slices.Contains(have, id) {
 			if err := p.AttachClientType(ctx, productID, id); err != nil {

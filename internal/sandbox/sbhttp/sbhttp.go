@@ -89,7 +89,7 @@ func (p Plane) Wrap(next http.Handler) http.Handler {
 		rec := &recorder{ResponseWriter: w}
 		defer func() {
 			if p.Store != nil {
-				p.Store.Record(store.RequestRecord{Plane: p.Name, Method: r.Method, Path: r.URL.Path, Status: rec.status, Time: time.Now()})
+				p.Store.Record(store.RequestRecord{Plane: p.Name, Method: r.Method, Path: r.URL.Path, Status: rec.status, Time: time.Now(), UserAgent: r.UserAgent()})
 			}
 		}()
 		body, err := io.ReadAll(io.LimitReader(r.Body, 16<<20))

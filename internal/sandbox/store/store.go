@@ -246,6 +246,9 @@ type RequestRecord struct {
 	Path   string    `json:"path"`
 	Status int       `json:"status"`
 	Time   time.Time `json:"time"`
+	// UserAgent tells the provider's requests from the Portal's own
+	// calls to the Dashboard (make bench counts the provider's).
+	UserAgent string `json:"user_agent,omitempty"`
 }
 
 // Store is the whole sandbox state.
