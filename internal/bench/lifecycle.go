@@ -179,19 +179,23 @@ func (e *env) lifecycle(n int) {
 	fmt.Fprintf(e.report, "requests of each apply per object, by request:\n")
 	for i, s := range lifecycleSteps {
 		for op := range ops {
-			c := results[op][i]
-			keys := make([]string, 0, len(c.byPath))
-			for k := range c.byPath {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			var parts []string
-			for _, k := range keys {
-				parts = append(parts, fmt.Sprintf("%s %.2f", k, float64(c.byPath[k])/float64(n)))
-			}
-			fmt.Fprintf(e.report, "  %s %s: %s\n", s.typ, ops[op], strings.Join(parts, ", "))
+			fmt.Fprintf(e.report, "  %s %s: %s\n", s.typ, ops[op], perObject(results[op][i].byPath, n))
 		}
 	}
 	fmt.Fprintln(e.report)
 	e.flush()
+}
+
+// perObject lists requests by method and path, per object, in path order.
+func perObject(byPath map[string]int, n int) string {
+	keys := make([]string, 0, len(byPath))
+	for k := range byPath {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s %.2f", k, float64(byPath[k])/float64(n)))
+	}
+	return strings.Join(parts, ", ")
 }

@@ -466,7 +466,9 @@ func (e *env) refresh(n int) {
 	cfg := strings.Replace(refreshConfig(n, tag), `"http://dashboard.invalid"`, strconv.Quote(e.sb.DashboardURL), 1)
 	d := e.dir(fmt.Sprintf("refresh-%d", n), cfg)
 	fmt.Fprintf(os.Stderr, "bench: applying %d objects of each of 11 types...\n", n)
+	e.sb.Store.ResetRequests()
 	applyTook, _ := e.tf(d, "apply", "-auto-approve", "-input=false", "-parallelism=20")
+	created, createdBy := providerRequests(e)
 	e.sb.Store.ResetRequests()
 	e.idpReads.Store(0)
 	planTook, _ := e.tf(d, "plan", "-input=false", "-detailed-exitcode")
@@ -487,6 +489,13 @@ func (e *env) refresh(n int) {
 	}
 	fmt.Fprintf(e.report, "== Refresh (terraform plan after apply), N = %d objects of each type\n", n)
 	fmt.Fprintf(e.report, "apply %s, plan %s\n", applyTook.Round(time.Millisecond), planTook.Round(time.Millisecond))
+	minimal := 0
+	for _, s := range lifecycleSteps {
+		minimal += s.min[0]
+	}
+	fmt.Fprintf(e.report, "creating everything in one apply (plan and apply): %.2f provider requests per set of %d objects (the minimal creates add up to %d)\n",
+		float64(created)/float64(n), len(lifecycleSteps), minimal)
+	fmt.Fprintf(e.report, "  by request, per set: %s\n", perObject(createdBy, n))
 	fmt.Fprintf(e.report, "%-55s %8s %10s\n", "reads of", "requests", "per object")
 	for _, k := range kinds {
 		per := float64(counts[k.name]) / float64(n)
@@ -575,7 +584,7 @@ func (e *env) dataSources(n int) {
 // terraform_data resources of the same graph shape).
 type accessRun struct {
 	planWall, applyWall     time.Duration
-	planReqs, applyReqs     int // Dashboard + Portal requests
+	planReqs, applyReqs     int // the provider's Dashboard + Portal requests
 	applyByPath             map[string]int
 	rss                     int64
 	providerCPU, sandboxCPU time.Duration
@@ -588,24 +597,6 @@ func (r accessRun) wall() time.Duration { return r.planWall + r.applyWall }
 // find the new request (the app's list), approve, read the credential.
 const minimalCreate = 4
 
-func apiRequests(e *env) (total int, byPath map[string]int) {
-	byPath = map[string]int{}
-	id := regexp.MustCompile(`^(\d+|[0-9a-f]{16,})$`)
-	for _, r := range e.sb.Store.Requests() {
-		if r.Plane != "gateway" {
-			total++
-			segs := strings.Split(r.Path, "/")
-			for i, sg := range segs {
-				if id.MatchString(sg) {
-					segs[i] = "{id}"
-				}
-			}
-			byPath[r.Method+" "+strings.Join(segs, "/")]++
-		}
-	}
-	return total, byPath
-}
-
 // planApply runs `terraform plan -out` then `terraform apply` of that plan,
 // counting the requests of each phase.
 func (e *env) planApply(d string, par int) accessRun {
@@ -615,10 +606,10 @@ func (e *env) planApply(d string, par int) accessRun {
 	var rss1, rss2 int64
 	var cpu1, cpu2 time.Duration
 	r.planWall, rss1, cpu1 = e.tfCPU(d, "plan", "-input=false", fmt.Sprintf("-parallelism=%d", par), "-out=bench.tfplan")
-	r.planReqs, _ = apiRequests(e)
+	r.planReqs, _ = providerRequests(e)
 	e.sb.Store.ResetRequests()
 	r.applyWall, rss2, cpu2 = e.tfCPU(d, "apply", "-input=false", fmt.Sprintf("-parallelism=%d", par), "bench.tfplan")
-	r.applyReqs, r.applyByPath = apiRequests(e)
+	r.applyReqs, r.applyByPath = providerRequests(e)
 	r.rss, r.providerCPU = max(rss1, rss2), cpu1+cpu2
 	// The sandbox runs in this process, which otherwise waits: its CPU is
 	// this process's.

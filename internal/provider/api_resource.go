@@ -229,7 +229,7 @@ func (r *APIResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	w, err := d.GetAPI(ctx, state.ID.ValueString())
+	w, err := d.GetAPIOnce(ctx, state.ID.ValueString()) // shared with its mappings' Read and the checks
 	if readFailed(
 		ctx,
 		resp,

@@ -114,7 +114,7 @@ func (r *APIScopeMappingResource) ModifyPlan(ctx context.Context, req resource.M
 		return // checked again at apply time
 	}
 	d := r.data.dashboard
-	api, err := d.APIView(ctx, plan.APIID.ValueString())
+	api, err := d.APIViewOnce(ctx, plan.APIID.ValueString())
 	if client.IsNotFound(err) {
 		resp.Diagnostics.AddAttributeError(path.Root("api_id"), "API not found",
 			fmt.Sprintf("API %s does not exist in the Dashboard. Reference a tyk_api's api_id.", plan.APIID.ValueString()))
@@ -127,7 +127,7 @@ func (r *APIScopeMappingResource) ModifyPlan(ctx context.Context, req resource.M
 		if owned[scope] == policyID {
 			continue
 		}
-		pol, err := d.GetPolicy(ctx, policyID)
+		pol, err := d.GetPolicyOnce(ctx, policyID)
 		switch {
 		case client.IsNotFound(err):
 			resp.Diagnostics.AddAttributeError(path.Root("scope_to_policy").AtMapKey(scope), "Policy not found",
@@ -187,7 +187,7 @@ func (r *APIScopeMappingResource) Read(ctx context.Context, req resource.ReadReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	api, err := d.APIView(ctx, state.APIID.ValueString())
+	api, err := d.APIViewOnce(ctx, state.APIID.ValueString())
 	if client.IsNotFound(err) {
 		resp.Diagnostics.AddWarning(
 			"Tyk API not found",

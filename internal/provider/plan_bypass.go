@@ -71,7 +71,7 @@ func findPlanBypass(ctx context.Context, d *dashboard.Client, o bypassOverlay, s
 	if o.apiID != "" && !slices.ContainsFunc(apis, func(w dashboard.APIWrapper) bool { return w.APIDefinition.APIID == o.apiID }) {
 		// An API the classic list does not show (a Tyk OAS API on a
 		// Dashboard that lists only Classic ones): read it on its own.
-		if api, err := d.APIView(ctx, o.apiID); err == nil {
+		if api, err := d.APIViewOnce(ctx, o.apiID); err == nil {
 			apis = append(slices.Clone(apis), dashboard.APIWrapper{APIDefinition: *api})
 		}
 	}

@@ -35,7 +35,7 @@ func checkPolicyShape(ctx context.Context, d *dashboard.Client, policyID types.S
 	if d == nil || !knownStr(policyID) {
 		return
 	}
-	p, err := d.GetPolicy(ctx, policyID.ValueString())
+	p, err := d.GetPolicyOnce(ctx, policyID.ValueString())
 	if client.IsNotFound(err) {
 		diags.AddAttributeError(path.Root("policy_id"), "Policy not found",
 			fmt.Sprintf("Dashboard policy %s does not exist. Use the id of a tyk_policy (its _id).", policyID.ValueString()))

@@ -278,7 +278,7 @@ func (r *PolicyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		}
 		id := ar.APIID.ValueString()
 		mustExist(&resp.Diagnostics, path.Root("access_rights"), "API", id, func() error {
-			_, err := r.data.dashboard.GetAPI(ctx, id)
+			_, err := r.data.dashboard.GetAPIOnce(ctx, id)
 			return err
 		})
 	}
@@ -327,7 +327,7 @@ func (r *PolicyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	p, err := d.GetPolicy(ctx, state.ID.ValueString())
+	p, err := d.GetPolicyOnce(ctx, state.ID.ValueString()) // shared with the checks that name it
 	if readFailed(
 		ctx,
 		resp,
@@ -394,7 +394,8 @@ func (r *PolicyResource) ImportState(ctx context.Context, req resource.ImportSta
 // refresh re-reads the policy after a write so that state holds what the
 // Dashboard stored.
 func (r *PolicyResource) refresh(ctx context.Context, d *dashboard.Client, m *policyModel, diags *diag.Diagnostics) {
-	p, err := d.GetPolicy(ctx, m.ID.ValueString())
+	// Kept for the run: the checks of the mappings that name the policy.
+	p, err := d.GetPolicyOnce(ctx, m.ID.ValueString())
 	if err != nil {
 		diags.AddError("Could not read Tyk policy after write", err.Error())
 		return

@@ -120,6 +120,21 @@ type offeringWrite struct {
 	priorProviderID types.Int64
 	policyID        types.String
 	scopes          []string
+	// scopesUnchanged: an update that keeps the scopes in state needs no
+	// check that they are free (and no scope index: a list of products, a
+	// list of plans and a GET per plan).
+	scopesUnchanged bool
+}
+
+// newOfferingWrite describes the write of m over prior (the state; nil for
+// a create).
+func newOfferingWrite(m offeringModel, prior *offeringModel, scopes []string) offeringWrite {
+	w := offeringWrite{id: -1, providerID: m.ProviderID, priorProviderID: types.Int64Null(), policyID: m.PolicyID, scopes: scopes}
+	if prior != nil {
+		w.id, w.priorProviderID = prior.ID.ValueInt64(), prior.ProviderID
+		w.scopesUnchanged = prior.Scopes.Equal(m.Scopes)
+	}
+	return w
 }
 
 // write checks that no other product or plan uses the scopes, then creates
@@ -132,7 +147,9 @@ func (o offeringOps[T, In]) write(ctx context.Context, data *providerData, p *po
 	if w.id < 0 {
 		self.policy = w.policyID.ValueString()
 	}
-	diags.Append(checkScopesFree(ctx, data, w.scopes, self, path.Root("scopes"))...)
+	if !w.scopesUnchanged {
+		diags.Append(checkScopesFree(ctx, data, w.scopes, self, path.Root("scopes"))...)
+	}
 	if diags.HasError() {
 		return nil
 	}

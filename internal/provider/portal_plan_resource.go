@@ -222,7 +222,7 @@ func (r *PortalPlanResource) Create(ctx context.Context, req resource.CreateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.write(ctx, p, &plan, -1, types.Int64Null(), &resp.Diagnostics)
+	r.write(ctx, p, &plan, nil, &resp.Diagnostics)
 	if plan.ID.IsNull() || plan.ID.IsUnknown() {
 		return
 	}
@@ -231,10 +231,14 @@ func (r *PortalPlanResource) Create(ctx context.Context, req resource.CreateRequ
 
 // write creates, adopts or updates the plan (offeringOps.write) and maps the
 // answer into m.
-func (r *PortalPlanResource) write(ctx context.Context, p *portal.Client, m *portalPlanModel, id int64, priorProvider types.Int64, diags *diag.Diagnostics) {
+func (r *PortalPlanResource) write(ctx context.Context, p *portal.Client, m *portalPlanModel, prior *portalPlanModel, diags *diag.Diagnostics) {
 	ops := planOps(p)
 	scopes := setStrings(ctx, m.Scopes, diags)
-	w := offeringWrite{id: id, providerID: m.ProviderID, priorProviderID: priorProvider, policyID: m.PolicyID, scopes: scopes}
+	var priorO *offeringModel
+	if prior != nil {
+		priorO = &prior.offeringModel
+	}
+	w := newOfferingWrite(m.offeringModel, priorO, scopes)
 	pl := ops.write(ctx, r.data, p, w, func(cur *portal.Plan) portal.PlanInput { return m.input(ctx, cur, diags) }, diags)
 	if pl == nil {
 		return
@@ -264,7 +268,7 @@ func (r *PortalPlanResource) Update(ctx context.Context, req resource.UpdateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.write(ctx, p, &plan, state.ID.ValueInt64(), state.ProviderID, &resp.Diagnostics)
+	r.write(ctx, p, &plan, &state, &resp.Diagnostics)
 	if !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}

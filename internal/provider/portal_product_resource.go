@@ -185,7 +185,7 @@ func (r *PortalProductResource) Create(ctx context.Context, req resource.CreateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.write(ctx, p, &plan, -1, types.Int64Null(), types.SetNull(types.Int64Type), resp.State.Set, &resp.Diagnostics)
+	r.write(ctx, p, &plan, nil, resp.State.Set, &resp.Diagnostics)
 	if !plan.ID.IsNull() && !plan.ID.IsUnknown() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}
@@ -195,18 +195,24 @@ func (r *PortalProductResource) Create(ctx context.Context, req resource.CreateR
 // it in state (so that a failure with the client types leaves a resource to
 // fix rather than an orphan), then sets its client types: for a new
 // Portal-first product, one attach per client type (it has none); for an
-// update, nothing unless the configured set changed (prior is the set in
-// state), else the product's list and the attaches and detaches. The
+// update, nothing unless the configured set changed (prior is the state;
+// nil for a create), else the product's list and the attaches and
+// detaches. The
 // answers are the new state: the write's answer is the product (tyk-specs
 // Product-show), and the client types are what was set; no read after.
-func (r *PortalProductResource) write(ctx context.Context, p *portal.Client, m *productModel, id int64, priorProvider types.Int64,
-	prior types.Set, save func(context.Context, any) diag.Diagnostics, diags *diag.Diagnostics,
+func (r *PortalProductResource) write(ctx context.Context, p *portal.Client, m *productModel, prior *productModel,
+	save func(context.Context, any) diag.Diagnostics, diags *diag.Diagnostics,
 ) {
 	ops := productOps(p)
 	scopes := setStrings(ctx, m.Scopes, diags)
 	want := setInt64s(ctx, m.ClientTypeIDs, diags)
 	planned := m.ClientTypeIDs
-	w := offeringWrite{id: id, providerID: m.ProviderID, priorProviderID: priorProvider, policyID: m.PolicyID, scopes: scopes}
+	var priorO *offeringModel
+	if prior != nil {
+		priorO = &prior.offeringModel
+	}
+	w := newOfferingWrite(m.offeringModel, priorO, scopes)
+	id := w.id
 	pr := ops.write(ctx, r.data, p, w, func(cur *portal.Product) portal.ProductInput { return m.input(ctx, cur, diags) }, diags)
 	if pr == nil {
 		return
@@ -223,7 +229,7 @@ func (r *PortalProductResource) write(ctx context.Context, p *portal.Client, m *
 		m.ClientTypeIDs = emptyInt64Set()
 		diags.Append(save(ctx, m)...)
 		err = p.SetProductClientTypes(ctx, pr.ID, want)
-	case !prior.Equal(planned):
+	case !prior.ClientTypeIDs.Equal(planned):
 		err = p.SetProductClientTypes(ctx, pr.ID, want)
 	}
 	if err != nil {
@@ -255,7 +261,7 @@ func (r *PortalProductResource) Update(ctx context.Context, req resource.UpdateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.write(ctx, p, &plan, state.ID.ValueInt64(), state.ProviderID, state.ClientTypeIDs, nil, &resp.Diagnostics)
+	r.write(ctx, p, &plan, &state, nil, &resp.Diagnostics)
 	if !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}

@@ -249,7 +249,9 @@ func (d *Client) CreateAPI(ctx context.Context, def *APIDefinition) (*APIWrapper
 				ref = def.APIID
 			}
 		}
-		return d.GetAPI(ctx, ref)
+		// The POST answers with the id only: one read, kept for the run
+		// (the checks of the policies and mappings that name the API).
+		return d.GetAPIOnce(ctx, ref)
 	}, func(ctx context.Context) (*APIWrapper, bool, error) {
 		w, err := d.GetAPI(ctx, def.APIID)
 		if client.IsNotFound(err) {

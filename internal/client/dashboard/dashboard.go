@@ -15,6 +15,7 @@ import (
 type Client struct {
 	c    *client.Client
 	snap snapshot
+	objs objects
 }
 
 // New wraps a transport configured for the Dashboard.
@@ -36,6 +37,7 @@ func IsObjectID(s string) bool { return objectIDPattern.MatchString(s) }
 func (d *Client) do(ctx context.Context, method, path string, body, out any) error {
 	if method != "GET" {
 		defer d.invalidate()
+		defer d.forgetObjects(path)
 	}
 	_, err := d.c.Do(ctx, client.Request{Method: method, Path: path, Body: body}, out)
 	return err

@@ -125,3 +125,50 @@ func TestPolicyStatusAndJWKS(t *testing.T) {
 		t.Errorf("a new Classic API has mapping %v, want an empty one", m)
 	}
 }
+
+// A refresh's read is shared with the checks (GetAPIOnce, APIViewOnce);
+// a write through the client drops it, and a read-modify-write reads
+// afresh.
+func TestObjectsReadOncePerRunAndDroppedByWrites(t *testing.T) {
+	ctx := context.Background()
+	var gets int
+	_, f := newFake(t, map[string]any{"s": "p1"})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			gets++
+		}
+		f.handler(t)(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := client.New(client.Config{Plane: "Tyk Dashboard", BaseURL: srv.URL, Token: "dashboard-test-token", MaxRetries: -1, RetryWaitMin: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := New(c)
+	if _, err := d.GetAPIOnce(ctx, "a1"); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := d.APIViewOnce(ctx, "a1"); err != nil || v.ScopeMapping()["s"] != "p1" {
+		t.Fatalf("APIViewOnce = %v, %v", v, err)
+	}
+	if gets != 1 {
+		t.Fatalf("%d GETs for a refresh and a check of one API, want 1", gets)
+	}
+	if _, err := d.SetOwnedScopeMappings(ctx, "a1", nil, map[string]string{"t": "p2"}); err != nil {
+		t.Fatal(err)
+	}
+	if gets != 2 {
+		t.Fatalf("the read-modify-write read %d times, want a fresh GET", gets-1)
+	}
+	v, err := d.APIViewOnce(ctx, "a1")
+	if err != nil || v.ScopeMapping()["t"] != "p2" || gets != 3 {
+		t.Fatalf("after the write: view %v (%v), %d GETs; want the new mapping from a new GET", v, err, gets)
+	}
+	// A failed read is not kept.
+	if _, err := d.GetAPIOnce(ctx, "nope"); !client.IsNotFound(err) {
+		t.Fatal(err)
+	}
+	if _, err := d.GetAPIOnce(ctx, "nope"); !client.IsNotFound(err) || gets != 5 {
+		t.Fatalf("%v after %d GETs: a failed read must be retried", err, gets)
+	}
+}

@@ -439,7 +439,11 @@ func (d *Client) modifyOAS(ctx context.Context, apiID string, fn func(o *OASAPI)
 // is_oas set, on Dashboards that list OAS APIs there), or, when the classic
 // endpoint does not know the API, the OAS document's ClassicView.
 func (d *Client) APIView(ctx context.Context, apiID string) (*APIDefinition, error) {
-	w, err := d.GetAPI(ctx, apiID)
+	return d.apiView(ctx, apiID, d.GetAPI)
+}
+
+func (d *Client) apiView(ctx context.Context, apiID string, get func(context.Context, string) (*APIWrapper, error)) (*APIDefinition, error) {
+	w, err := get(ctx, apiID)
 	if err == nil {
 		return &w.APIDefinition, nil
 	}
