@@ -81,7 +81,7 @@ func offeringPlanChecks(ctx context.Context, data *providerData, o offering) dia
 	if o.creating {
 		if known64(o.providerID) {
 			mustExist(&diags, path.Root("provider_id"), "API provider", o.providerID.ValueInt64(), func() error {
-				_, err := data.portal.GetAPIProvider(ctx, o.providerID.ValueInt64())
+				_, err := data.portal.APIProviderOnce(ctx, o.providerID.ValueInt64())
 				return err
 			})
 		}

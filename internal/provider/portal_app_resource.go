@@ -99,7 +99,7 @@ func (r *PortalAppResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		return
 	}
 	mustExist(&resp.Diagnostics, path.Root("user_id"), "Portal user", plan.UserID.ValueInt64(), func() error {
-		_, err := r.data.portal.GetUser(ctx, plan.UserID.ValueInt64())
+		_, err := r.data.portal.UserOnce(ctx, plan.UserID.ValueInt64())
 		return err
 	})
 }

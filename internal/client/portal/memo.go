@@ -2,6 +2,7 @@ package portal
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,28 +27,44 @@ type flight struct {
 	err  error
 }
 
-// forget drops what a write to path may have changed: a write to an app or
-// an access request changes apps and their requests only (products, plans
-// and client types stay, so parallel accesses do not re-read them); a
-// write to a client type leaves the OAuth providers (it changes their
-// client type lists, which no memo user reads); any other write drops
-// everything.
+// forget drops what a write to path may have changed:
+//   - a write to an app or an access request changes apps and their
+//     requests only (products, plans, client types, users and providers
+//     stay, so parallel accesses do not re-read them);
+//   - a write to a client type changes client types and what lists them
+//     (products' client types), not the OAuth providers' own fields, the
+//     API providers or the users;
+//   - a write to a product or plan changes that object, its client types
+//     and the lists of products and plans;
+//   - any other write (providers, users, synchronization) drops everything.
 func (p *Client) forget(path string) {
 	p.memo.mu.Lock()
 	defer p.memo.mu.Unlock()
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	drop := func(keep func(k string) bool) {
+		for k := range p.memo.vals {
+			if !keep(k) {
+				delete(p.memo.vals, k)
+			}
+		}
+	}
 	switch {
-	case strings.HasPrefix(path, appsPath) || strings.HasPrefix(path, "/access_requests"):
-		for k := range p.memo.vals {
-			if strings.HasPrefix(k, "app") {
-				delete(p.memo.vals, k)
+	case segs[0] == strings.Trim(appsPath, "/") || segs[0] == "access_requests":
+		drop(func(k string) bool { return !strings.HasPrefix(k, "app") })
+	case segs[0] == strings.Trim(oauthProvidersPath, "/") && slices.Contains(segs, "client-types"):
+		drop(func(k string) bool {
+			return strings.HasPrefix(k, oauthProviderKey) || strings.HasPrefix(k, apiProviderKey) || strings.HasPrefix(k, userKey)
+		})
+	case segs[0] == strings.Trim(productsPath, "/") || segs[0] == strings.Trim(plansPath, "/"):
+		var changed []string
+		if len(segs) > 1 {
+			if segs[0] == "products" {
+				changed = []string{"product/" + segs[1], "product-cts/" + segs[1]}
+			} else {
+				changed = []string{"plan/" + segs[1]}
 			}
 		}
-	case strings.HasPrefix(path, oauthProvidersPath+"/") && strings.Contains(path, "/client-types"):
-		for k := range p.memo.vals {
-			if !strings.HasPrefix(k, oauthProviderKey) {
-				delete(p.memo.vals, k)
-			}
-		}
+		drop(func(k string) bool { return k != "products" && k != "plans" && !slices.Contains(changed, k) })
 	default:
 		p.memo.vals = nil
 	}
@@ -103,7 +120,23 @@ func (p *Client) ProductClientTypesOnce(ctx context.Context, productID int64) ([
 	return remember(ctx, p, idPath("product-cts", productID), func(ctx context.Context) ([]int64, error) { return p.ProductClientTypes(ctx, productID) })
 }
 
-const oauthProviderKey = "oauth-provider/"
+const (
+	oauthProviderKey = "oauth-provider/"
+	apiProviderKey   = "api-provider/"
+	userKey          = "user/"
+)
+
+// APIProviderOnce reads an API provider at most once per run (see memo):
+// the checks of the products and plans that name it share it.
+func (p *Client) APIProviderOnce(ctx context.Context, id int64) (*APIProvider, error) {
+	return remember(ctx, p, apiProviderKey+strconv.FormatInt(id, 10), func(ctx context.Context) (*APIProvider, error) { return p.GetAPIProvider(ctx, id) })
+}
+
+// UserOnce reads a user at most once per run (see memo): the checks of the
+// apps that name it share it.
+func (p *Client) UserOnce(ctx context.Context, id int64) (*User, error) {
+	return remember(ctx, p, userKey+strconv.FormatInt(id, 10), func(ctx context.Context) (*User, error) { return p.GetUser(ctx, id) })
+}
 
 // OAuthProviderOnce reads an OAuth2.0 provider at most once per run (see
 // memo): the client type checks of plan time and of Create share it. Its

@@ -97,3 +97,58 @@ func TestModifyProductReadsOnceAndKeepsUnmanagedFields(t *testing.T) {
 		t.Fatalf("PUT body %v carries the read-only ID", sent)
 	}
 }
+
+func TestMemoKeepsOthersAcrossProductAndAppWrites(t *testing.T) {
+	ctx := context.Background()
+	var mu sync.Mutex
+	gets := map[string]int{}
+	p := newTest(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		if r.Method == http.MethodGet {
+			gets[r.URL.Path]++
+		}
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case "/portal-api/providers/1":
+			_, _ = w.Write([]byte(`{"ID":1,"Name":"dash"}`))
+		case "/portal-api/products/3":
+			_, _ = w.Write([]byte(`{"ID":3,"Name":"p","Catalogues":[],"APIDetails":[]}`))
+		case "/portal-api/products/4":
+			_, _ = w.Write([]byte(`{"ID":4,"Name":"q","Catalogues":[],"APIDetails":[]}`))
+		case "/portal-api/apps/5/provision":
+			_, _ = w.Write([]byte(`{"status":"ok"}`))
+		default:
+			http.NotFound(w, r)
+		}
+	})
+	read := func() {
+		t.Helper()
+		if _, err := p.APIProviderOnce(ctx, 1); err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range []int64{3, 4} {
+			if _, err := p.ProductOnce(ctx, id); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	read()
+	// A write to product 3 drops product 3 only.
+	if _, err := p.UpdateProduct(ctx, 3, ProductInput{Name: "p2", Catalogues: []int64{}, APIDetails: []APIDetailInput{}}); err != nil {
+		t.Fatal(err)
+	}
+	read()
+	// An app write keeps products and providers.
+	if err := p.do(ctx, http.MethodPut, "/apps/5/provision", nil, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	read()
+	// 3: the memo, the PUT's own GET and the memo again after the write.
+	want := map[string]int{"/portal-api/providers/1": 1, "/portal-api/products/3": 3, "/portal-api/products/4": 1}
+	for k, n := range want {
+		if gets[k] != n {
+			t.Errorf("GET %s: %d times, want %d (all: %v)", k, gets[k], n, gets)
+		}
+	}
+}
