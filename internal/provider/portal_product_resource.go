@@ -197,9 +197,9 @@ func (r *PortalProductResource) Create(ctx context.Context, req resource.CreateR
 // Portal-first product, one attach per client type (it has none); for an
 // update, nothing unless the configured set changed (prior is the state;
 // nil for a create), else the product's list and the attaches and
-// detaches. The
-// answers are the new state: the write's answer is the product (tyk-specs
-// Product-show), and the client types are what was set; no read after.
+// detaches. The answers are the new state: the write's answer is the
+// product (tyk-specs Product-show), and the client types are what was set;
+// no read after.
 func (r *PortalProductResource) write(ctx context.Context, p *portal.Client, m *productModel, prior *productModel,
 	save func(context.Context, any) diag.Diagnostics, diags *diag.Diagnostics,
 ) {

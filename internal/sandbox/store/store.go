@@ -203,10 +203,17 @@ func (c *Collection) Update(key string, fn func(Doc)) bool {
 	return true
 }
 
-// Clone deep-copies a document through JSON.
+// Clone deep-copies a document as a JSON round trip would: arrays become
+// []any, numbers json.Number. A document made
+// only of those (every document decoded from a request or cloned before)
+// is copied directly; one holding any other Go value goes through JSON.
 func Clone(doc Doc) Doc {
 	if doc == nil {
 		return nil
+	}
+	if out, ok := cloneJSONValue(doc); ok {
+		m, _ := out.(Doc)
+		return m
 	}
 	b, err := json.Marshal(doc)
 	if err != nil {
@@ -217,6 +224,42 @@ func Clone(doc Doc) Doc {
 		panic(err)
 	}
 	return out
+}
+
+// cloneJSONValue deep-copies v if it holds only the types JSON decoding
+// (with UseNumber) produces; ok is false otherwise.
+func cloneJSONValue(v any) (any, bool) {
+	switch x := v.(type) {
+	case nil, string, bool, json.Number:
+		return x, true
+	case map[string]any:
+		if x == nil {
+			return nil, true // null
+		}
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			c, ok := cloneJSONValue(e)
+			if !ok {
+				return nil, false
+			}
+			m[k] = c
+		}
+		return m, true
+	case []any:
+		if x == nil {
+			return nil, true // null
+		}
+		l := make([]any, len(x))
+		for i, e := range x {
+			c, ok := cloneJSONValue(e)
+			if !ok {
+				return nil, false
+			}
+			l[i] = c
+		}
+		return l, true
+	}
+	return nil, false
 }
 
 // Decode parses a JSON object keeping numbers as json.Number.

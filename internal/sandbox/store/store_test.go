@@ -1,7 +1,9 @@
 package store
 
 import (
+	"encoding/json"
 	"fmt"
+	"reflect"
 	"testing"
 )
 
@@ -43,5 +45,44 @@ func TestIndexesAndPages(t *testing.T) {
 	s.Users.Put("1", Doc{"Email": "Dev@Example.com"})
 	if len(s.Users.ListBy("email", "dev@example.com")) != 1 {
 		t.Error("the email index is case-insensitive")
+	}
+}
+
+// Clone's direct copy gives what the JSON round trip gives, and does not
+// share anything with the original.
+func TestCloneMatchesJSONRoundTrip(t *testing.T) {
+	doc, err := Decode([]byte(`{"a":1,"b":"x","c":[1,{"d":null,"e":[true,false]}],"f":{"g":{}},"h":[],"i":null}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc["nilmap"] = map[string]any(nil)
+	doc["nilslice"] = []any(nil)
+	viaJSON := func(d Doc) Doc {
+		b, err := json.Marshal(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := Decode(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	got, want := Clone(doc), viaJSON(doc)
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("Clone = %#v\nJSON round trip = %#v", got, want)
+	}
+	c, _ := got["c"].([]any)
+	inner, _ := c[1].(map[string]any)
+	inner["e"] = "changed"
+	oc, _ := doc["c"].([]any)
+	if orig, _ := oc[1].(map[string]any); orig["e"] == "changed" {
+		t.Fatal("the clone shares a nested object with the original")
+	}
+	// Any other Go value goes through JSON, as before.
+	doc["typed"] = []string{"x"}
+	doc["int"] = 3
+	if got, want := Clone(doc), viaJSON(doc); !reflect.DeepEqual(got, want) {
+		t.Fatalf("with Go values: Clone = %#v, want %#v", got, want)
 	}
 }
