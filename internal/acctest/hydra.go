@@ -121,8 +121,11 @@ func startHydra(publicURL string, pki *TestPKI) (*Hydra, error) {
 	// 400 "Unable to serialize access due to a concurrent update in another
 	// session"; ory/x dbal calls that DSN flaky), and the parallel
 	// acceptance tests register clients in one Hydra concurrently. Here
-	// writers wait for each other instead.
-	dsn := "sqlite://" + filepath.Join(dir, "hydra.sqlite") + "?_fk=true&_journal_mode=WAL&_busy_timeout=30000"
+	// transactions take the write lock when they begin (_txlock=immediate:
+	// in WAL mode a read transaction that later writes would otherwise fail
+	// at once with SQLITE_BUSY_SNAPSHOT, seen as a token endpoint error),
+	// and writers wait for each other.
+	dsn := "sqlite://" + filepath.Join(dir, "hydra.sqlite") + "?_fk=true&_journal_mode=WAL&_busy_timeout=30000&_txlock=immediate"
 	cfg := fmt.Sprintf(`dsn: %q
 log:
   level: warn
