@@ -115,18 +115,7 @@ func startHydra(publicURL string, pki *TestPKI) (*Hydra, error) {
 	if publicURL != "" {
 		public = strings.TrimRight(publicURL, "/")
 	}
-	// A file database in WAL mode with a busy timeout, not `dsn: memory`:
-	// Hydra's in-memory SQLite is one shared-cache database whose table
-	// locks fail concurrent writers at once (SQLITE_LOCKED, answered as
-	// 400 "Unable to serialize access due to a concurrent update in another
-	// session"; ory/x dbal calls that DSN flaky), and the parallel
-	// acceptance tests register clients in one Hydra concurrently. Here
-	// transactions take the write lock when they begin (_txlock=immediate:
-	// in WAL mode a read transaction that later writes would otherwise fail
-	// at once with SQLITE_BUSY_SNAPSHOT, seen as a token endpoint error),
-	// and writers wait for each other.
-	dsn := "sqlite://" + filepath.Join(dir, "hydra.sqlite") + "?_fk=true&_journal_mode=WAL&_busy_timeout=30000&_txlock=immediate"
-	cfg := fmt.Sprintf(`dsn: %q
+	cfg := fmt.Sprintf(`dsn: memory
 log:
   level: warn
 serve:
@@ -147,7 +136,7 @@ webfinger:
     client_registration_url: %s/oauth2/register
 strategies:
   access_token: jwt
-`, dsn, pub, tlsCfg, adm, public, public, public)
+`, pub, tlsCfg, adm, public, public, public)
 	cfgPath := filepath.Join(dir, "hydra.yml")
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 		return nil, err
@@ -155,13 +144,6 @@ strategies:
 	logf, err := os.Create(filepath.Join(dir, "hydra.log"))
 	if err != nil {
 		return nil, err
-	}
-	// A file database is not migrated by `serve` (only `dsn: memory` is).
-	mig := exec.Command(bin, "migrate", "sql", "up", "-e", "--yes", "-c", cfgPath)
-	mig.Stdout, mig.Stderr = logf, logf
-	if err := mig.Run(); err != nil {
-		b, _ := os.ReadFile(filepath.Join(dir, "hydra.log"))
-		return nil, fmt.Errorf("migrating hydra's database: %w\n%s", err, b)
 	}
 	cmd := exec.Command(bin, "serve", "all", "--dev", "--sqa-opt-out", "-c", cfgPath)
 	cmd.Stdout, cmd.Stderr = logf, logf
