@@ -2,10 +2,11 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -188,13 +189,8 @@ func (e *env) lifecycle(n int) {
 
 // perObject lists requests by method and path, per object, in path order.
 func perObject(byPath map[string]int, n int) string {
-	keys := make([]string, 0, len(byPath))
-	for k := range byPath {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, 0, len(keys))
-	for _, k := range keys {
+	parts := make([]string, 0, len(byPath))
+	for _, k := range slices.Sorted(maps.Keys(byPath)) {
 		parts = append(parts, fmt.Sprintf("%s %.2f", k, float64(byPath[k])/float64(n)))
 	}
 	return strings.Join(parts, ", ")

@@ -24,6 +24,7 @@ import (
 	"bufio"
 	"flag"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httputil"
@@ -33,7 +34,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime/pprof"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -518,11 +519,7 @@ func (e *env) refresh(n int) {
 		fmt.Fprintf(e.report, "%-55s %8d %10.2f\n", k.name, counts[k.name], per)
 	}
 	fmt.Fprintf(e.report, "%-55s %8d %10.2f\n", "IdP RFC 7592 reads (verify_idp_client)", e.idpReads.Load(), float64(e.idpReads.Load())/float64(n))
-	keys := make([]string, 0, len(other))
-	for k := range other {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(other))
 	total := 0
 	for _, k := range keys {
 		total += other[k]
@@ -636,11 +633,10 @@ func (e *env) planApply(d string, par int) accessRun {
 
 // accesses measures creating n app accesses at -parallelism=10 (the apps
 // exist already) against creating n terraform_data resources of the same
-// graph shape, in the same run; with latency > 0, every provider request
-// gets that much added.
-func (e *env) accesses(n int, latency time.Duration) (prov, core accessRun) {
+// graph shape, in the same run.
+func (e *env) accesses(n int) (prov, core accessRun) {
 	d, _, withAccesses := e.accessSetup(n)
-	prov = e.applyAccesses(d, withAccesses, latency)
+	prov = e.applyAccesses(d, withAccesses, 0)
 	e.teardown(d)
 	tag := fmt.Sprintf("acc%d", n)
 
@@ -741,7 +737,7 @@ func (e *env) logLines(n int) float64 {
 	e.providerDir = wrap
 	defer func() { e.providerDir = "" }()
 	_ = os.Remove(logFile)
-	e.accesses(n, 0)
+	e.accesses(n)
 	b, _ := os.ReadFile(logFile)
 	lines := strings.Count(string(b), "\n")
 	fmt.Fprintf(e.report, "== Provider log output with TF_LOG unset: %d lines (%d bytes) for %d accesses created and destroyed\n\n", lines, len(b), n)
@@ -763,7 +759,7 @@ func (e *env) accessBenchmarks(sizes []int, latency time.Duration) goals {
 	fmt.Fprintf(e.report, "%6s %10s %10s %7s %14s %11s %11s %9s %12s %12s %10s %12s %12s\n", "n", "provider", "core", "ratio", "create req/acc", "plan req/acc",
 		"prov RSS MB", "prov CPU", "sandbox CPU", "sandbox/prov", "Hydra CPU", "TF CPU prov", "TF CPU core")
 	for _, n := range sizes {
-		prov, core := e.accesses(n, 0)
+		prov, core := e.accesses(n)
 		ratio := float64(prov.wall()) / float64(core.wall())
 		portal := 0
 		for k, v := range prov.applyByPath {
@@ -788,12 +784,7 @@ func (e *env) accessBenchmarks(sizes []int, latency time.Duration) goals {
 		}
 		if n == 200 || (n == sizes[0] && len(sizes) == 1) {
 			fmt.Fprintf(e.report, "       requests of the apply phase per access, by request (minimal sequence: %d Portal requests):\n", minimalCreate)
-			keys := make([]string, 0, len(prov.applyByPath))
-			for k := range prov.applyByPath {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			for _, k := range keys {
+			for _, k := range slices.Sorted(maps.Keys(prov.applyByPath)) {
 				fmt.Fprintf(e.report, "         %-60s %6.2f\n", k, float64(prov.applyByPath[k])/float64(n))
 			}
 		}
