@@ -173,9 +173,8 @@ func gitRev(root string) string {
 	return strings.TrimSpace(string(b))
 }
 
-// flush writes the report so far, so a late failure keeps the numbers.
-// flush writes the report so far, and says on stderr how long the
-// benchmark has run.
+// flush writes the report so far, so a late failure keeps the numbers, and
+// says on stderr how long the benchmark has run.
 func (e *env) flush() {
 	_ = os.WriteFile(*out, []byte(e.report.String()), 0o644)
 	lines := strings.Split(strings.TrimRight(e.report.String(), "\n"), "\n")
