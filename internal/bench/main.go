@@ -610,7 +610,7 @@ type accessRun struct {
 	rss                     int64
 	providerCPU, sandboxCPU time.Duration
 	coreCPU                 time.Duration // terraform's own (its CPU less the provider's)
-	idpCPU                  time.Duration // Hydra's (DCR registrations hash client secrets)
+	idpCPU                  time.Duration // Hydra's (the Portal's DCR registrations, the provider's RFC 7592 reads)
 }
 
 func (r accessRun) wall() time.Duration { return r.planWall + r.applyWall }

@@ -204,9 +204,9 @@ func (c *Collection) Update(key string, fn func(Doc)) bool {
 }
 
 // Clone deep-copies a document as a JSON round trip would: arrays become
-// []any, numbers json.Number. A document made
-// only of those (every document decoded from a request or cloned before)
-// is copied directly; one holding any other Go value goes through JSON.
+// []any, numbers json.Number. A document made only of those (every document
+// decoded from a request or cloned before) is copied directly; one holding
+// any other Go value goes through JSON.
 func Clone(doc Doc) Doc {
 	if doc == nil {
 		return nil
