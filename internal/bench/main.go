@@ -21,7 +21,6 @@
 package main
 
 import (
-	"bufio"
 	"flag"
 	"fmt"
 	"maps"
@@ -38,7 +37,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -62,18 +60,21 @@ var (
 
 type env struct {
 	root, work string
-	// providerDir holds the provider binary Terraform runs (bin/, or a
-	// wrapper that keeps its stderr).
-	providerDir string
-	sb          *sandbox.Sandbox
-	h           *acctest.Hydra
-	idpReads    atomic.Int64
-	providerIdP atomic.Int64 // the provider's own IdP requests
-	report      *strings.Builder
+	// providerDir holds the provider binary Terraform runs: "" for
+	// wrapDir's provwrap (which records each provider process's CPU and peak
+	// RSS in usageDir), or a wrapper that keeps its stderr.
+	providerDir       string
+	wrapDir, usageDir string
+	sb                *sandbox.Sandbox
+	h                 *acctest.Hydra
+	idpReads          atomic.Int64
+	providerIdP       atomic.Int64 // the provider's own IdP requests
+	report            *strings.Builder
 	// lastTFCPU is the CPU of the last terraform command, with the
-	// provider processes it waited for.
-	lastTFCPU time.Duration
-	start     time.Time
+	// provider processes it waited for (provwrap's own CPU left out), and
+	// lastProviderCPU that of its provider processes.
+	lastTFCPU, lastProviderCPU time.Duration
+	start                      time.Time
 }
 
 func main() {
@@ -88,7 +89,11 @@ func main() {
 	work, err := os.MkdirTemp("", "tyk-bench-")
 	check(err)
 	defer os.RemoveAll(work)
-	e := &env{root: root, work: work, report: &strings.Builder{}, start: time.Now()}
+	e := &env{root: root, work: work, report: &strings.Builder{}, start: time.Now(),
+		wrapDir: filepath.Join(work, "provwrap"), usageDir: filepath.Join(work, "usage")}
+	build := exec.Command("go", "build", "-o", filepath.Join(e.wrapDir, "terraform-provider-tyk"), "./internal/bench/provwrap")
+	build.Dir, build.Stdout, build.Stderr = root, os.Stderr, os.Stderr
+	check(build.Run())
 
 	// Hydra behind a counting proxy: every RFC 7592 read goes through it.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -205,9 +210,11 @@ func (e *env) tfErr(dir string, args ...string) (time.Duration, int64, error) {
 	rc := filepath.Join(e.work, "terraformrc")
 	provDir := e.providerDir
 	if provDir == "" {
-		provDir = filepath.Join(e.root, "bin")
+		provDir = e.wrapDir
 	}
 	check(os.WriteFile(rc, []byte(fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"tykdcr/tyk\" = %q\n  }\n  direct {}\n}\n", provDir)), 0o644))
+	check(os.RemoveAll(e.usageDir))
+	check(os.MkdirAll(e.usageDir, 0o755))
 	cmd := exec.Command(*terraform, append([]string{"-chdir=" + dir}, args...)...)
 	// Runs as users run them: no log requested (TF_LOG* unset).
 	var environ []string
@@ -217,30 +224,47 @@ func (e *env) tfErr(dir string, args ...string) (time.Duration, int64, error) {
 		}
 	}
 	cmd.Env = append(environ, "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1",
+		"TYK_BENCH_PROVIDER="+filepath.Join(e.root, "bin", "terraform-provider-tyk"), "TYK_BENCH_USAGE_DIR="+e.usageDir,
 		"TYK_DASHBOARD_URL="+e.sb.DashboardURL, "TYK_DASHBOARD_TOKEN="+acctest.DashboardToken,
 		"TYK_PORTAL_URL="+e.sb.PortalURL, "TYK_PORTAL_TOKEN="+acctest.PortalToken, "TYK_MAX_RETRIES=2")
 	logf, err := os.Create(filepath.Join(e.work, "terraform.out"))
 	check(err)
 	defer logf.Close()
 	cmd.Stdout, cmd.Stderr = logf, logf
-	var peak atomic.Int64
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() { defer wg.Done(); watchRSS(&peak, done) }()
 	start := time.Now()
 	err = cmd.Run()
 	took := time.Since(start)
+	peak, providerCPU, wrapCPU := e.providerUsage()
+	e.lastProviderCPU = providerCPU
 	if cmd.ProcessState != nil {
-		e.lastTFCPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+		e.lastTFCPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime() - wrapCPU
 	}
-	close(done)
-	wg.Wait()
 	if err != nil {
 		b, _ := os.ReadFile(filepath.Join(e.work, "terraform.out"))
-		return took, peak.Load(), fmt.Errorf("terraform %v: %v\n%s", args, err, tailStr(string(b), 3000))
+		return took, peak, fmt.Errorf("terraform %v: %v\n%s", args, err, tailStr(string(b), 3000))
 	}
-	return took, peak.Load(), nil
+	return took, peak, nil
+}
+
+// providerUsage sums what provwrap recorded for the provider processes of
+// the last command: the largest peak RSS (bytes), their CPU, and provwrap's
+// own CPU.
+func (e *env) providerUsage() (peak int64, cpu, wrapCPU time.Duration) {
+	entries, _ := os.ReadDir(e.usageDir)
+	for _, en := range entries {
+		b, err := os.ReadFile(filepath.Join(e.usageDir, en.Name()))
+		if err != nil {
+			continue
+		}
+		var c, rssKiB, w int64
+		if _, err := fmt.Sscan(string(b), &c, &rssKiB, &w); err != nil {
+			continue
+		}
+		peak = max(peak, rssKiB*1024)
+		cpu += time.Duration(c)
+		wrapCPU += time.Duration(w)
+	}
+	return peak, cpu, wrapCPU
 }
 
 func tailStr(s string, n int) string {
@@ -252,17 +276,8 @@ func tailStr(s string, n int) string {
 
 // tfCPU is tf that also returns the CPU time of the provider processes.
 func (e *env) tfCPU(dir string, args ...string) (time.Duration, int64, time.Duration) {
-	cpuMu.Lock()
-	providerTicks = map[string]int64{}
-	cpuMu.Unlock()
 	took, rss := e.tf(dir, args...)
-	cpuMu.Lock()
-	defer cpuMu.Unlock()
-	var ticks int64
-	for _, t := range providerTicks {
-		ticks += t
-	}
-	return took, rss, time.Duration(ticks) * time.Second / 100 // USER_HZ
+	return took, rss, e.lastProviderCPU
 }
 
 // pidCPU is a process's CPU time so far (0 when unknown).
@@ -286,72 +301,6 @@ func processCPU() time.Duration {
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-var (
-	cpuMu         sync.Mutex
-	providerTicks map[string]int64 // pid → utime+stime last seen
-)
-
-// watchRSS polls the peak resident set (VmHWM) and the CPU time of every
-// running provider.
-func watchRSS(peak *atomic.Int64, done chan struct{}) {
-	known := map[string]bool{} // pid → is a provider (read each comm once)
-	for {
-		entries, _ := os.ReadDir("/proc")
-		for _, en := range entries {
-			if _, err := strconv.Atoi(en.Name()); err != nil {
-				continue
-			}
-			isProvider, seen := known[en.Name()]
-			if !seen {
-				comm, _ := os.ReadFile("/proc/" + en.Name() + "/comm")
-				isProvider = strings.HasPrefix(strings.TrimSpace(string(comm)), "terraform-provi")
-				known[en.Name()] = isProvider
-			}
-			if !isProvider {
-				continue
-			}
-			if stat, err := os.ReadFile("/proc/" + en.Name() + "/stat"); err == nil {
-				// Fields after the command's closing parenthesis: utime is
-				// the 12th, stime the 13th (proc(5)).
-				if i := strings.LastIndexByte(string(stat), ')'); i > 0 {
-					f := strings.Fields(string(stat)[i+1:])
-					if len(f) > 12 {
-						u, _ := strconv.ParseInt(f[11], 10, 64)
-						st, _ := strconv.ParseInt(f[12], 10, 64)
-						cpuMu.Lock()
-						if providerTicks != nil {
-							providerTicks[en.Name()] = u + st
-						}
-						cpuMu.Unlock()
-					}
-				}
-			}
-			f, err := os.Open("/proc/" + en.Name() + "/status")
-			if err != nil {
-				continue
-			}
-			sc := bufio.NewScanner(f)
-			for sc.Scan() {
-				if strings.HasPrefix(sc.Text(), "VmHWM:") {
-					kb, _ := strconv.ParseInt(strings.Fields(sc.Text())[1], 10, 64)
-					for {
-						cur := peak.Load()
-						if kb*1024 <= cur || peak.CompareAndSwap(cur, kb*1024) {
-							break
-						}
-					}
-				}
-			}
-			f.Close()
-		}
-		select {
-		case <-done:
-			return
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
 }
 
 func (e *env) dir(name, config string) string {
