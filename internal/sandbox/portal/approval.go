@@ -109,7 +109,7 @@ func (s *server) registerFor(ar store.Doc, scopes []string) (store.Doc, *discove
 		return nil, nil, err
 	}
 	app, _ := s.st.Apps.Get(strField(ar, "__app_id"))
-	idp := s.newIdPClient(prov)
+	idp := s.idp(prov)
 	disc, err := idp.discover(strField(prov, "WellKnownURL"))
 	if err != nil {
 		return nil, nil, err
@@ -208,7 +208,7 @@ func (s *server) widenClient(ar, shared store.Doc) (store.Doc, *discovery, error
 	if err != nil {
 		return nil, nil, err
 	}
-	idp := s.newIdPClient(prov)
+	idp := s.idp(prov)
 	disc, err := idp.discover(strField(prov, "WellKnownURL"))
 	if err != nil {
 		return nil, nil, err
@@ -263,7 +263,7 @@ func (s *server) revoke(ar store.Doc) error {
 		return nil
 	}
 	_, prov, _ := s.providerOf(ar)
-	idp := s.newIdPClient(prov)
+	idp := s.idp(prov)
 	appKey, arKey := strField(ar, "__app_id"), key(int64Field(ar, "ID"))
 	for _, cred := range creds {
 		if others := s.sharing(appKey, arKey, strField(cred, "OAuthClientID")); len(others) > 0 {
@@ -497,7 +497,7 @@ func (s *server) rotateCredential(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, prov, _ := s.providerOf(ar)
-	if err := s.newIdPClient(prov).remove(strField(old, "DCRRegistrationClientURI"), strField(old, "DCRRegistrationAccessToken")); err != nil {
+	if err := s.idp(prov).remove(strField(old, "DCRRegistrationClientURI"), strField(old, "DCRRegistrationAccessToken")); err != nil {
 		statusWithErrors(w, err.Error())
 		return
 	}

@@ -20,13 +20,25 @@ type idpClient struct {
 	http *http.Client
 }
 
-func (s *server) newIdPClient(provider store.Doc) *idpClient {
+// idp returns the Portal's IdP client for an OAuth provider's TLS setting;
+// the client, and so its connections, is kept for the next approval.
+func (s *server) idp(provider store.Doc) *idpClient {
 	insecure, _ := provider["SSLInsecureSkipVerify"].(bool)
+	s.idpMu.Lock()
+	defer s.idpMu.Unlock()
+	if c := s.idpClients[insecure]; c != nil {
+		return c
+	}
+	if s.idpClients == nil {
+		s.idpClients = map[bool]*idpClient{}
+	}
 	tr := defaultTransport()
 	// SSLInsecureSkipVerify ("SSL secure skip verify" in the Portal UI),
 	// else the installation's trusted CAs.
 	tr.TLSClientConfig = &tls.Config{InsecureSkipVerify: insecure, RootCAs: s.opts.RootCAs} //nolint:gosec // the provider's own setting
-	return &idpClient{http: &http.Client{Timeout: 15 * time.Second, Transport: s.opts.Faults.Transport("idp", tr)}}
+	c := &idpClient{http: &http.Client{Timeout: 15 * time.Second, Transport: s.opts.Faults.Transport("idp", tr)}}
+	s.idpClients[insecure] = c
+	return c
 }
 
 type discovery struct {
@@ -46,7 +58,9 @@ func (c *idpClient) discover(wellKnown string) (*discovery, error) {
 		return nil, fmt.Errorf("fetching the IdP's well-known configuration: HTTP %d", resp.StatusCode)
 	}
 	var d discovery
-	if err := json.NewDecoder(resp.Body).Decode(&d); err != nil {
+	err = json.NewDecoder(resp.Body).Decode(&d)
+	_, _ = io.Copy(io.Discard, resp.Body) // the rest, so the connection is reused
+	if err != nil {
 		return nil, fmt.Errorf("the IdP's well-known configuration is not JSON: %v", err)
 	}
 	if d.RegistrationEndpoint == "" {

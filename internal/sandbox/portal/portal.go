@@ -44,6 +44,10 @@ type server struct {
 	// approveMu serializes approvals: with one client per app (1.16+) two
 	// approvals of one app would otherwise register two clients.
 	approveMu sync.Mutex
+	// idpClients holds the Portal's IdP clients, one per TLS setting, so
+	// that their connections are kept alive between registrations.
+	idpMu      sync.Mutex
+	idpClients map[bool]*idpClient
 }
 
 // Handler returns the Portal handler.
