@@ -48,7 +48,7 @@ func main() {
 // defaultGCPercent sets a GC target of 200 rather than Go's 100 when GOGC is
 // not set: the framework allocates heavily per call (schema walks, tftypes
 // values), and at 800 accesses in make bench this cut the provider's CPU by
-// about a tenth for 7 MB more peak RSS (35 -> 42 MB). GOGC set by the user
+// about a tenth for about 5 MB more peak RSS (35 -> 39-41 MB). GOGC set by the user
 // wins.
 func defaultGCPercent() {
 	if os.Getenv("GOGC") == "" {
