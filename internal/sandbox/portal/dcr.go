@@ -21,7 +21,11 @@ type idpClient struct {
 }
 
 // idp returns the Portal's IdP client for an OAuth provider's TLS setting;
-// the client, and so its connections, is kept for the next approval.
+// the client, and so its connections, is kept for the next approval. How
+// the real Portal pools its IdP connections is not recorded anywhere (no
+// recording, spec or guide covers it); neither the IdP's answers nor
+// anything the Portal API returns depends on it, so this is a transport
+// detail of the emulator, not an emulated behaviour.
 func (s *server) idp(provider store.Doc) *idpClient {
 	insecure, _ := provider["SSLInsecureSkipVerify"].(bool)
 	s.idpMu.Lock()
