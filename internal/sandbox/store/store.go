@@ -79,6 +79,8 @@ func (c *Collection) reindex(key string, doc Doc) {
 }
 
 // Put stores a deep copy of doc under key, keeping its position if present.
+// The stored copy is never changed afterwards (see Update), which is what
+// lets readers copy it outside the lock.
 func (c *Collection) Put(key string, doc Doc) {
 	cp := Clone(doc)
 	c.mu.Lock()
@@ -188,7 +190,9 @@ func (c *Collection) Len() int {
 	return len(c.docs)
 }
 
-// Update applies fn to the stored document under the collection lock.
+// Update applies fn to a copy of the stored document and stores the copy,
+// under the collection lock. A stored document is never changed in place:
+// Get, List, ListBy and ListPage copy it after releasing the lock.
 func (c *Collection) Update(key string, fn func(Doc)) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -197,6 +201,7 @@ func (c *Collection) Update(key string, fn func(Doc)) bool {
 		return false
 	}
 	c.unindex(key, e.doc)
+	e.doc = Clone(e.doc)
 	fn(e.doc)
 	c.docs[key] = e
 	c.reindex(key, e.doc)

@@ -86,3 +86,38 @@ func TestCloneMatchesJSONRoundTrip(t *testing.T) {
 		t.Fatalf("with Go values: Clone = %#v, want %#v", got, want)
 	}
 }
+
+// Reads copy a stored document outside the collection lock, so a stored
+// document must never change in place: Update writes a new copy. Before
+// it did, a Get racing an Update of the same document crashed the sandbox
+// ("concurrent map read and map write", seen in CI under parallel
+// acceptance tests: a product read while its API provider synchronised).
+func TestUpdateDoesNotRaceReads(t *testing.T) {
+	c := newCollection()
+	c.Put("1", Doc{"n": json.Number("0"), "nested": map[string]any{"a": "b"}})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 20000 {
+			c.Update("1", func(d Doc) {
+				d["n"] = json.Number(fmt.Sprint(i))
+				d[fmt.Sprint("k", i%7)] = i % 2
+				nested, _ := d["nested"].(map[string]any)
+				nested[fmt.Sprint("k", i%5)] = "v"
+			})
+		}
+	}()
+	for {
+		select {
+		case <-done:
+			if d, _ := c.Get("1"); d["n"] != json.Number("19999") {
+				t.Fatalf("last update lost: n = %v", d["n"])
+			}
+			return
+		default:
+			c.Get("1")
+			c.List()
+			c.ListPage(0, 1)
+		}
+	}
+}
