@@ -14,7 +14,7 @@
 //     Portal requests per create (target: minimal + 1), provider peak RSS
 //     (target 80 MB) and CPU, the in-process sandbox's CPU (target: below
 //     the provider's); 200 over the same apps, alternately without and
-//     with 25 ms added to every request, twice each (the latency share
+//     with 25 ms added to every request, three times each (-latency-rounds; the latency share
 //     against the minimal sequence, target <= 1.25); the
 //     provider's log lines with TF_LOG unset. The last lines are
 //     machine-readable, one per goal.
@@ -56,6 +56,10 @@ var (
 	cpuProfile  = flag.String("cpuprofile", "", "write the benchmark process's CPU profile (the in-process sandbox's) to this file")
 	rounds      = flag.Int("rounds", 2, "alternating runs of each side of the access benchmark (the fastest of each is kept)")
 	lifecycleN  = flag.Int("lifecycle-n", 20, "objects of each type for the per-type create/update/delete counts (0: skip)")
+	// Each round is about 30 s. The share is the difference of two walls
+	// of 8-11 s over a 2 s denominator: a second of noise in either wall
+	// moves it by 0.5.
+	latencyRounds = flag.Int("latency-rounds", 3, "alternating runs without and with latency (the fastest of each is kept)")
 )
 
 type env struct {
@@ -785,11 +789,11 @@ func (e *env) accessBenchmarks(sizes []int, latency time.Duration) goals {
 	if n <= 0 {
 		return g
 	}
-	base, slow := e.latencyPairs(n, latency, 2)
+	base, slow := e.latencyPairs(n, latency, *latencyRounds)
 	ideal := time.Duration(minimalCreate*n) * latency / 10
 	g.latencyRatio = float64(slow.wall()-base.wall()) / float64(ideal)
 	fmt.Fprintf(e.report, "\n== Latency: %d accesses, -parallelism=10, %s added to every provider request\n", n, latency)
-	fmt.Fprintf(e.report, "fastest of 2 runs each, alternating, over the same apps: wall %s (plan %s + apply %s); without latency %s\n", slow.wall().Round(time.Millisecond), slow.planWall.Round(time.Millisecond),
+	fmt.Fprintf(e.report, "fastest of %d runs each, alternating, over the same apps: wall %s (plan %s + apply %s); without latency %s\n", *latencyRounds, slow.wall().Round(time.Millisecond), slow.planWall.Round(time.Millisecond),
 		slow.applyWall.Round(time.Millisecond), base.wall().Round(time.Millisecond))
 	fmt.Fprintf(e.report, "requests: plan %d, apply %d; minimal sequence %d x %d accesses x %s / 10 = %s\n", slow.planReqs, slow.applyReqs,
 		minimalCreate, n, latency, ideal.Round(time.Millisecond))
