@@ -14,10 +14,10 @@
 //     Portal requests per create (target: minimal + 1), provider peak RSS
 //     (target 80 MB) and CPU, the in-process sandbox's CPU (target: below
 //     the provider's); 200 over the same apps, alternately without and
-//     with 25 ms added to every request, three times each (-latency-rounds; the latency share
-//     against the minimal sequence, target <= 1.25); the
-//     provider's log lines with TF_LOG unset. The last lines are
-//     machine-readable, one per goal.
+//     with 25 ms added to every request, three times each
+//     (-latency-rounds; the latency share against the minimal sequence,
+//     target <= 1.25); the provider's log lines with TF_LOG unset. The
+//     last lines are machine-readable, one per goal.
 package main
 
 import (
