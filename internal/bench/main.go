@@ -9,8 +9,10 @@
 //     requests against one list request per page plus documented reads.
 //     Then each type alone (lifecycle.go): its requests per object to
 //     create, update in place and delete, next to the minimal sequence.
-//  2. App accesses: n = 50, 200, 800 created at -parallelism=10 against n
-//     terraform_data of the same graph shape (core ratio, target <= 1.25),
+//  2. App accesses: n = 50, 200, 800 created at -parallelism=10 against
+//     the same graph of terraform_data (coreMirror: a terraform_data for
+//     each resource, with the same counts and references; core ratio,
+//     target <= 1.25),
 //     Portal requests per create (target: minimal + 1), provider peak RSS
 //     (target 80 MB) and CPU, the in-process sandbox's CPU (target: below
 //     the provider's); 200 over the same apps, alternately without and
@@ -60,6 +62,8 @@ var (
 	// of 8-11 s over a 2 s denominator: a second of noise in either wall
 	// moves it by 0.5.
 	latencyRounds = flag.Int("latency-rounds", 3, "alternating runs without and with latency (the fastest of each is kept)")
+	coreGraph     = flag.String("core-graph", "mirror", "the terraform_data side of the access benchmark: mirror (the provider configuration's resources and references, see coreMirror) or single (n apps and n accesses referencing one app each, the shape measured until 2026-12-05)")
+	keepWork      = flag.Bool("keep-work", false, "keep the working directory (configurations, state) and say where it is")
 )
 
 type env struct {
@@ -92,7 +96,11 @@ func main() {
 	root := acctest.RepoRoot()
 	work, err := os.MkdirTemp("", "tyk-bench-")
 	check(err)
-	defer os.RemoveAll(work)
+	if !*keepWork {
+		defer os.RemoveAll(work)
+	} else {
+		fmt.Fprintln(os.Stderr, "bench: working directory kept:", work)
+	}
 	e := &env{root: root, work: work, report: &strings.Builder{}, start: time.Now(),
 		wrapDir: filepath.Join(work, "provwrap"), usageDir: filepath.Join(work, "usage")}
 	build := exec.Command("go", "build", "-o", filepath.Join(e.wrapDir, "terraform-provider-tyk"), "./internal/bench/provwrap")
@@ -605,14 +613,23 @@ func (e *env) accesses(n, rounds int) (prov, core accessRun) {
 	d, apps, withAccesses := e.accessSetup(n)
 	tag := fmt.Sprintf("acc%d", n)
 
-	// terraform_data: n nodes that exist, n new ones depending on them.
-	coreApps := fmt.Sprintf("resource \"terraform_data\" \"app\" {\n  count = %d\n  input = \"app-${count.index}\"\n}\n", n)
-	coreWith := coreApps + fmt.Sprintf(`
+	// terraform_data: the same graph (coreMirror), or n nodes that exist and
+	// n new ones depending on one each.
+	var coreApps, coreWith string
+	switch *coreGraph {
+	case "mirror":
+		coreApps, coreWith = coreMirror(apps), coreMirror(withAccesses)
+	case "single":
+		coreApps = fmt.Sprintf("resource \"terraform_data\" \"app\" {\n  count = %d\n  input = \"app-${count.index}\"\n}\n", n)
+		coreWith = coreApps + fmt.Sprintf(`
 resource "terraform_data" "access" {
   count = %d
   input = terraform_data.app[count.index].id
 }
 `, n)
+	default:
+		check(fmt.Errorf("-core-graph %q: mirror or single", *coreGraph))
+	}
 	// No provider but Terraform's own in this directory.
 	cd := filepath.Join(e.work, "core-"+tag)
 	check(os.MkdirAll(cd, 0o755))
@@ -642,8 +659,17 @@ resource "terraform_data" "access" {
 // without the accesses and the one with them.
 func (e *env) accessSetup(n int) (d, apps, withAccesses string) {
 	wellKnownURL = e.h.WellKnownURL
+	apps, withAccesses = accessConfigs(n, e.sb.DashboardURL)
+	d = e.dir(fmt.Sprintf("accesses-acc%d", n), apps)
+	e.tf(d, "apply", "-auto-approve", "-input=false", "-parallelism=20")
+	return d, apps, withAccesses
+}
+
+// accessConfigs is the configuration of n apps (and one of each other
+// type) and the same with an access for each app.
+func accessConfigs(n int, dashboardURL string) (apps, withAccesses string) {
 	tag := fmt.Sprintf("acc%d", n)
-	base := strings.Replace(refreshConfig(1, tag), `"http://dashboard.invalid"`, strconv.Quote(e.sb.DashboardURL), 1)
+	base := strings.Replace(refreshConfig(1, tag), `"http://dashboard.invalid"`, strconv.Quote(dashboardURL), 1)
 	base = strings.Replace(base, "resource \"tyk_portal_app_access\" \"acc\" {\n  count          = 1", "resource \"tyk_portal_app_access\" \"acc\" {\n  count          = 0", 1)
 	// Approval by an admin, as in the seed flow (not auto-approval).
 	base = strings.Replace(base, "auto_approve_access_requests = true", "auto_approve_access_requests = false", 1)
@@ -654,8 +680,6 @@ resource "tyk_portal_app" "many" {
   name    = "%[2]s-many-${count.index}"
 }
 `, n, tag)
-	d = e.dir("accesses-"+tag, apps)
-	e.tf(d, "apply", "-auto-approve", "-input=false", "-parallelism=20")
 	withAccesses = apps + fmt.Sprintf(`
 resource "tyk_portal_app_access" "many" {
   count          = %[1]d
@@ -665,7 +689,7 @@ resource "tyk_portal_app_access" "many" {
   client_type_id = tyk_portal_client_type.c[0].id
 }
 `, n)
-	return d, apps, withAccesses
+	return apps, withAccesses
 }
 
 // applyAccesses plans and applies config (the accesses) in d at
@@ -739,7 +763,7 @@ type goals struct {
 
 func (e *env) accessBenchmarks(sizes []int, latency time.Duration) goals {
 	var g goals
-	fmt.Fprintf(e.report, "== App accesses: n created at -parallelism=10 (apps exist), against n terraform_data of the same graph shape\n")
+	fmt.Fprintf(e.report, "== App accesses: n created at -parallelism=10 (apps exist), against the same graph of terraform_data (-core-graph %s)\n", *coreGraph)
 	fmt.Fprintf(e.report, "%6s %10s %10s %7s %14s %11s %11s %9s %12s %12s %10s %12s %12s\n", "n", "provider", "core", "ratio", "create req/acc", "plan req/acc",
 		"prov RSS MB", "prov CPU", "sandbox CPU", "sandbox/prov", "Hydra CPU", "TF CPU prov", "TF CPU core")
 	for _, n := range sizes {
