@@ -87,6 +87,9 @@ type env struct {
 
 func main() {
 	flag.Parse()
+	if *coreGraph != "mirror" && *coreGraph != "single" {
+		check(fmt.Errorf("-core-graph %q: mirror or single", *coreGraph))
+	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		check(err)
@@ -627,8 +630,6 @@ resource "terraform_data" "access" {
   input = terraform_data.app[count.index].id
 }
 `, n)
-	default:
-		check(fmt.Errorf("-core-graph %q: mirror or single", *coreGraph))
 	}
 	// No provider but Terraform's own in this directory.
 	cd := filepath.Join(e.work, "core-"+tag)
