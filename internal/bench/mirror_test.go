@@ -1,6 +1,7 @@
 package main
 
 import (
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -31,17 +32,29 @@ func graphOf(t *testing.T, config string, ref *regexp.Regexp, name func(m []stri
 	return g
 }
 
+var (
+	mirroredRef = regexp.MustCompile(`terraform_data\.(\w+)\[([^\]]+)\]\.id`)
+	// Any reference to a resource, whatever its form: what mirrorRef must
+	// not miss.
+	anyRef = regexp.MustCompile(`\btyk_\w+\.\w+`)
+)
+
+func mirroredName(r []string) string { return r[1] + "[" + r[2] + "]" }
+
 func TestCoreMirrorIsTheSameGraph(t *testing.T) {
 	wellKnownURL = "http://idp.invalid/.well-known/openid-configuration"
 	apps, withAccesses := accessConfigs(7, "http://dashboard.invalid")
 	for _, config := range []string{apps, withAccesses} {
 		mirror := coreMirror(config)
 		want := graphOf(t, config, mirrorRef, func(r []string) string { return mirrorName(r[1], r[2]) + "[" + r[3] + "]" })
-		got := graphOf(t, mirror, regexp.MustCompile(`terraform_data\.(\w+)\[([^\]]+)\]\.id`), func(r []string) string { return r[1] + "[" + r[2] + "]" })
+		got := graphOf(t, mirror, mirroredRef, mirroredName)
 		if n := strings.Count(config, "\nresource \""); len(want) != n {
 			t.Fatalf("parsed %d of the configuration's %d resources", len(want), n)
 		}
-		if !mapsEqual(got, want) {
+		if all, parsed := len(anyRef.FindAllString(config, -1)), len(mirrorRef.FindAllString(config, -1)); all != parsed {
+			t.Fatalf("the configuration has %d references, coreMirror reads %d", all, parsed)
+		}
+		if !maps.EqualFunc(got, want, slices.Equal) {
 			t.Fatalf("mirror graph differs:\n got  %v\n want %v\n%s", got, want, mirror)
 		}
 		// The edges add nothing to the stored values.
@@ -50,22 +63,9 @@ func TestCoreMirrorIsTheSameGraph(t *testing.T) {
 		}
 	}
 	// The accesses: n of them, each with the provider's four references.
-	_, withAccesses = accessConfigs(7, "http://dashboard.invalid")
-	g := graphOf(t, coreMirror(withAccesses), regexp.MustCompile(`terraform_data\.(\w+)\[([^\]]+)\]\.id`), func(r []string) string { return r[1] + "[" + r[2] + "]" })
+	g := graphOf(t, coreMirror(withAccesses), mirroredRef, mirroredName)
 	want := []string{"count=7", "pa_many[count.index]", "pct_c[0]", "pp_pl[0]", "pp_pr[0]"}
 	if got := g["paa_many"]; !slices.Equal(got, want) {
 		t.Fatalf("accesses: %v, want %v", got, want)
 	}
-}
-
-func mapsEqual(a, b map[string][]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if !slices.Equal(v, b[k]) {
-			return false
-		}
-	}
-	return true
 }
