@@ -3,6 +3,7 @@ package portal
 import (
 	"encoding/base64"
 	"fmt"
+	"hash/fnv"
 	"net/http"
 	"slices"
 	"sort"
@@ -26,10 +27,15 @@ var credentialFieldsStored = []string{"Credential", "CredentialHash", "DCRRegist
 // approve approves a request: for DCR products the client is registered (or,
 // from 1.16, the app's client gets the new scopes) and the credential stored.
 func (s *server) approve(arKey string) error {
-	s.approveMu.Lock()
-	defer s.approveMu.Unlock()
 	ar, ok := s.st.AccessRequests.Get(arKey)
 	if !ok {
+		return fmt.Errorf("access request not found")
+	}
+	// A request's app never changes; its status is read again under the
+	// app's lock.
+	unlock := s.lockApp(strField(ar, "__app_id"))
+	defer unlock()
+	if ar, ok = s.st.AccessRequests.Get(arKey); !ok {
 		return fmt.Errorf("access request not found")
 	}
 	if ar["Status"] == "approved" {
@@ -71,6 +77,16 @@ func (s *server) approve(arKey string) error {
 		d["UpdatedAt"] = now()
 	})
 	return nil
+}
+
+// lockApp takes the lock of app appKey's client work (see server.appMu)
+// and returns its release.
+func (s *server) lockApp(appKey string) func() {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(appKey))
+	mu := &s.appMu[h.Sum32()%uint32(len(s.appMu))]
+	mu.Lock()
+	return mu.Unlock
 }
 
 // arScopes are the scopes an access request grants: its products' and its
@@ -262,6 +278,8 @@ func (s *server) revoke(ar store.Doc) error {
 	if len(creds) == 0 {
 		return nil
 	}
+	unlock := s.lockApp(strField(ar, "__app_id"))
+	defer unlock()
 	_, prov, _ := s.providerOf(ar)
 	idp := s.idp(prov)
 	appKey, arKey := strField(ar, "__app_id"), key(int64Field(ar, "ID"))
@@ -293,6 +311,8 @@ func (s *server) revoke(ar store.Doc) error {
 // read when `scopes` is set) gets the mappings, not the deprecated fields.
 // The policy is named by `_id`, or from 1.17.1 by its custom `id` when set.
 func (s *server) writeAPIDefinitions(ar store.Doc, jwksURI string) error {
+	s.defMu.Lock()
+	defer s.defMu.Unlock()
 	ids, _ := ar["__product_ids"].([]any)
 	plan, _ := s.st.Plans.Get(strField(ar, "__plan_id"))
 	for _, v := range ids {
@@ -472,8 +492,8 @@ func credentialOnly(ar, c store.Doc) store.Doc {
 // a new secret, so the Portal registers a new client (with the scopes of
 // every request that used the old one) and deletes the old.
 func (s *server) rotateCredential(w http.ResponseWriter, r *http.Request) {
-	s.approveMu.Lock()
-	defer s.approveMu.Unlock()
+	unlock := s.lockApp(r.PathValue("id"))
+	defer unlock()
 	arKey, ar, old, ok := s.credFor(w, r)
 	if !ok {
 		return

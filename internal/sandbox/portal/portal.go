@@ -41,9 +41,21 @@ type server struct {
 	opts   Options
 	prof   Profile
 	syncMu sync.Mutex
-	// approveMu serializes approvals: with one client per app (1.16+) two
-	// approvals of one app would otherwise register two clients.
-	approveMu sync.Mutex
+	// appMu serializes the client work of one app (approval, rotation,
+	// revocation): with one client per app (1.16+) two approvals of one app
+	// would otherwise register two clients, and a revocation racing an
+	// approval would narrow the client's scopes under it. Approvals of
+	// different apps run concurrently: nothing in Tyk's documents, specs or
+	// recordings says the Portal serializes them, and the concurrent case
+	// is the one that shows races in a client (until 2026-12-05 one lock
+	// held every approval behind the IdP registrations of all the others).
+	// The locks are striped by app: two apps may share one, which only
+	// makes them wait.
+	appMu [64]sync.Mutex
+	// defMu serializes the read-modify-write of the API definitions that
+	// approvals write (writeAPIDefinitions), so that two approvals naming
+	// one API keep each other's mappings.
+	defMu sync.Mutex
 	// idpClients holds the Portal's IdP clients, one per TLS setting, so
 	// that their connections are kept alive between registrations.
 	idpMu      sync.Mutex
