@@ -96,26 +96,19 @@ func newGateIdP(t *testing.T, want int, wait time.Duration) *gateIdP {
 // apps apps, and returns the app ids and a provision body for each product.
 func seedDCR(t *testing.T, sb *Sandbox, idp string, apps int) (appIDs []string, provision [2]string) {
 	t.Helper()
-	mustOK := func(code int, body map[string]any) map[string]any {
-		t.Helper()
-		if code >= 300 {
-			t.Fatalf("%d %v", code, body)
-		}
-		return body
-	}
 	call(t, "POST", sb.DashboardURL+"/api/apis", "tok", `{"api_definition":{"name":"a","api_id":"api1","enable_jwt":true,"proxy":{"listen_path":"/a/","target_url":"http://x"}}}`)
-	dp := mustOK(portalCall(t, sb, "POST", "/providers", fmt.Sprintf(`{"Name":"d","Type":"tyk-pro","Configuration":{"MetaData":"{\"URL\":\"%s\",\"Secret\":\"tok\",\"OrgID\":\"o\",\"PoliciesTags\":[]}"}}`, sb.DashboardURL)))
-	op := mustOK(portalCall(t, sb, "POST", "/oauth-providers", fmt.Sprintf(`{"Name":"idp","Type":"Other","WellKnownURL":"%s/.well-known/openid-configuration","RegistrationAccessToken":"iat"}`, idp)))
-	ct := mustOK(portalCall(t, sb, "POST", fmt.Sprintf("/oauth-providers/%v/client-types", op["ID"]), `{"Name":"m2m","ResponseTypes":"token","GrantType":"client_credentials"}`))
-	plan := mustOK(portalCall(t, sb, "POST", "/plans", fmt.Sprintf(`{"Name":"free","ProviderID":%v,"JWTScope":"p1"}`, dp["ID"])))
+	dp := portalOK(t, sb, "POST", "/providers", fmt.Sprintf(`{"Name":"d","Type":"tyk-pro","Configuration":{"MetaData":"{\"URL\":\"%s\",\"Secret\":\"tok\",\"OrgID\":\"o\",\"PoliciesTags\":[]}"}}`, sb.DashboardURL))
+	op := portalOK(t, sb, "POST", "/oauth-providers", fmt.Sprintf(`{"Name":"idp","Type":"Other","WellKnownURL":"%s/.well-known/openid-configuration","RegistrationAccessToken":"iat"}`, idp))
+	ct := portalOK(t, sb, "POST", fmt.Sprintf("/oauth-providers/%v/client-types", op["ID"]), `{"Name":"m2m","ResponseTypes":"token","GrantType":"client_credentials"}`)
+	plan := portalOK(t, sb, "POST", "/plans", fmt.Sprintf(`{"Name":"free","ProviderID":%v,"JWTScope":"p1"}`, dp["ID"]))
 	for i := range provision {
-		product := mustOK(portalCall(t, sb, "POST", "/products", fmt.Sprintf(`{"Name":"prod%d","ProviderID":%v,"IsDocumentationOnly":false,"APIDetails":[{"APIID":"api1"}],"DCREnabled":true,"Scopes":"s%d"}`, i+1, dp["ID"], i+1)))
-		mustOK(portalCall(t, sb, "POST", fmt.Sprintf("/products/%v/client_types", product["ID"]), fmt.Sprintf(`{"ID":%v}`, ct["ID"])))
+		product := portalOK(t, sb, "POST", "/products", fmt.Sprintf(`{"Name":"prod%d","ProviderID":%v,"IsDocumentationOnly":false,"APIDetails":[{"APIID":"api1"}],"DCREnabled":true,"Scopes":"s%d"}`, i+1, dp["ID"], i+1))
+		portalOK(t, sb, "POST", fmt.Sprintf("/products/%v/client_types", product["ID"]), fmt.Sprintf(`{"ID":%v}`, ct["ID"]))
 		provision[i] = fmt.Sprintf(`{"PlanID":%v,"ProductIDs":[%v],"DCRTemplateID":%v}`, plan["ID"], product["ID"], ct["ID"])
 	}
-	user := mustOK(portalCall(t, sb, "POST", "/users", `{"Email":"dev@example.com","First":"a","Last":"b","Active":true}`))
+	user := portalOK(t, sb, "POST", "/users", `{"Email":"dev@example.com","First":"a","Last":"b","Active":true}`)
 	for i := range apps {
-		app := mustOK(portalCall(t, sb, "POST", "/apps", fmt.Sprintf(`{"Name":"app%d","UserID":%v}`, i, user["ID"])))
+		app := portalOK(t, sb, "POST", "/apps", fmt.Sprintf(`{"Name":"app%d","UserID":%v}`, i, user["ID"]))
 		appIDs = append(appIDs, fmt.Sprint(app["ID"]))
 	}
 	return appIDs, provision

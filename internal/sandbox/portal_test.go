@@ -13,6 +13,16 @@ func portalCall(t *testing.T, sb *Sandbox, method, path, body string) (int, map[
 	return call(t, method, sb.PortalURL+"/portal-api"+path, "ptok", body)
 }
 
+// portalOK is portalCall that fails the test on an error answer.
+func portalOK(t *testing.T, sb *Sandbox, method, path, body string) map[string]any {
+	t.Helper()
+	code, out := portalCall(t, sb, method, path, body)
+	if code >= 300 {
+		t.Fatalf("%s %s: %d %v", method, path, code, out)
+	}
+	return out
+}
+
 func TestPortalContract(t *testing.T) {
 	sb := start(t)
 	if code, _ := portalCall(t, sb, "GET", "/users", ""); code != 200 {

@@ -63,20 +63,13 @@ func TestAnswersHaveTheRecordedFields(t *testing.T) {
 // approved with a Tyk key credential.
 func seedApprovedKeyAccess(t *testing.T, sb *Sandbox) (appID, arID, userID string) {
 	t.Helper()
-	mustOK := func(code int, body map[string]any) map[string]any {
-		t.Helper()
-		if code >= 300 {
-			t.Fatalf("%d %v", code, body)
-		}
-		return body
-	}
 	call(t, "POST", sb.DashboardURL+"/api/apis", "tok", `{"api_definition":{"name":"a","api_id":"api1","active":true,"proxy":{"listen_path":"/a/","target_url":"http://x"}}}`)
 	call(t, "POST", sb.DashboardURL+"/api/portal/policies", "tok", `{"name":"public_product","tags":["t"],"partitions":{"acl":true},"access_rights":{"api1":{"api_id":"api1","versions":["Default"]}}}`)
 	call(t, "POST", sb.DashboardURL+"/api/portal/policies", "tok", `{"name":"free_plan","tags":["t"],"rate":5,"per":1,"partitions":{"rate_limit":true},"access_rights":{"api1":{"api_id":"api1","versions":["Default"]}}}`)
-	prov := mustOK(portalCall(t, sb, "POST", "/providers", fmt.Sprintf(`{"Name":"d","Type":"tyk-pro","Configuration":{"MetaData":"{\"URL\":\"%s\",\"Secret\":\"tok\",\"OrgID\":\"o\",\"PoliciesTags\":[\"t\"]}"}}`, sb.DashboardURL)))
-	mustOK(portalCall(t, sb, "PUT", fmt.Sprintf("/providers/%v/synchronize", prov["ID"]), ""))
-	user := mustOK(portalCall(t, sb, "POST", "/users", `{"Email":"dev@example.com","First":"a","Last":"b","Active":true}`))
-	app := mustOK(portalCall(t, sb, "POST", "/apps", fmt.Sprintf(`{"Name":"v34","UserID":%v}`, user["ID"])))
+	prov := portalOK(t, sb, "POST", "/providers", fmt.Sprintf(`{"Name":"d","Type":"tyk-pro","Configuration":{"MetaData":"{\"URL\":\"%s\",\"Secret\":\"tok\",\"OrgID\":\"o\",\"PoliciesTags\":[\"t\"]}"}}`, sb.DashboardURL))
+	portalOK(t, sb, "PUT", fmt.Sprintf("/providers/%v/synchronize", prov["ID"]), "")
+	user := portalOK(t, sb, "POST", "/users", `{"Email":"dev@example.com","First":"a","Last":"b","Active":true}`)
+	app := portalOK(t, sb, "POST", "/apps", fmt.Sprintf(`{"Name":"v34","UserID":%v}`, user["ID"]))
 	var productID, planID any
 	for _, p := range listRaw(t, sb, "/products") {
 		productID = p["ID"]
@@ -92,13 +85,13 @@ func seedApprovedKeyAccess(t *testing.T, sb *Sandbox) (appID, arID, userID strin
 		planID = p["ID"]
 	}
 	appID = fmt.Sprint(app["ID"])
-	mustOK(portalCall(t, sb, "PUT", "/apps/"+appID+"/provision", fmt.Sprintf(`{"PlanID":%v,"ProductIDs":[%v]}`, planID, productID)))
+	portalOK(t, sb, "PUT", "/apps/"+appID+"/provision", fmt.Sprintf(`{"PlanID":%v,"ProductIDs":[%v]}`, planID, productID))
 	ars := listRaw(t, sb, "/apps/"+appID+"/access-requests")
 	if len(ars) != 1 {
 		t.Fatalf("access requests: %v", ars)
 	}
 	arID = fmt.Sprint(ars[0]["ID"])
-	mustOK(portalCall(t, sb, "PUT", "/access_requests/"+arID+"/approve", ""))
+	portalOK(t, sb, "PUT", "/access_requests/"+arID+"/approve", "")
 	return appID, arID, fmt.Sprint(user["ID"])
 }
 
