@@ -56,7 +56,7 @@ var (
 	latency     = flag.Duration("latency", 25*time.Millisecond, "latency added to every provider request")
 	latencyN    = flag.Int("latency-n", 200, "app accesses for the latency benchmark (0: skip)")
 	cpuProfile  = flag.String("cpuprofile", "", "write the benchmark process's CPU profile (the in-process sandbox's) to this file")
-	rounds      = flag.Int("rounds", 2, "alternating runs of each side of the access benchmark (the fastest of each is kept)")
+	rounds      = flag.Int("rounds", 3, "alternating runs of each side of the access benchmark (the fastest of each is kept)")
 	lifecycleN  = flag.Int("lifecycle-n", 20, "objects of each type for the per-type create/update/delete counts (0: skip)")
 	// Each round is about 30 s. The share is the difference of two walls
 	// of 8-11 s over a 2 s denominator: a second of noise in either wall
@@ -573,11 +573,20 @@ type accessRun struct {
 	applyByPath             map[string]int
 	rss                     int64
 	providerCPU, sandboxCPU time.Duration
-	coreCPU                 time.Duration // terraform's own (its CPU less the provider's)
-	idpCPU                  time.Duration // Hydra's (the Portal's DCR registrations, the provider's RFC 7592 reads)
+	coreCPU                 time.Duration   // terraform's own (its CPU less the provider's)
+	idpCPU                  time.Duration   // Hydra's (the Portal's DCR registrations, the provider's RFC 7592 reads)
+	roundWalls              []time.Duration // accesses: every round's wall, in order (the run kept is the fastest)
 }
 
 func (r accessRun) wall() time.Duration { return r.planWall + r.applyWall }
+
+func roundsString(walls []time.Duration) string {
+	var parts []string
+	for _, w := range walls {
+		parts = append(parts, w.Round(100*time.Millisecond).String())
+	}
+	return strings.Join(parts, ", ")
+}
 
 // minimalCreate is the minimal Portal sequence of one access: provision,
 // find the new request (the app's list), approve, read the credential.
@@ -608,68 +617,74 @@ func (e *env) planApply(d string, par int) accessRun {
 
 // accesses measures creating n app accesses at -parallelism=10 (the apps
 // exist already) against creating n terraform_data resources of the same
-// graph shape, in the same run. With rounds > 1 the two alternate, the
-// accesses of each side removed between rounds, and the fastest run of
-// each side is kept: what a busy 2-core machine adds to one run is noise,
-// not the provider's cost.
-func (e *env) accesses(n, rounds int) (prov, core accessRun) {
-	d, apps, withAccesses := e.accessSetup(n)
-	tag := fmt.Sprintf("acc%d", n)
-
-	// terraform_data: the same graph (coreMirror), or n nodes that exist and
-	// n new ones depending on one each.
-	var coreApps, coreWith string
-	switch *coreGraph {
-	case "mirror":
-		coreApps, coreWith = coreMirror(apps), coreMirror(withAccesses)
-	case "single":
-		coreApps = fmt.Sprintf("resource \"terraform_data\" \"app\" {\n  count = %d\n  input = \"app-${count.index}\"\n}\n", n)
-		coreWith = coreApps + fmt.Sprintf(`
+// graph shape, in the same run. With rounds > 1 the two alternate and the
+// fastest run of each side is kept: what a busy 2-core machine adds to one
+// run is noise, not the provider's cost.
+//
+// Each round starts both sides from scratch, in new directories, with new
+// apps (names tagged with the round): every round measures the same state
+// sizes, and destroying 800 accesses between rounds (about 70 s of a
+// round's 2.5 minutes, revocations and IdP deletions that measure nothing
+// here) pays for a third round within make bench's time. The objects stay
+// in the sandbox and in Hydra, whose lookups are indexed; destroy tears
+// every round's objects down (the log-line count includes the destroys).
+func (e *env) accesses(n, rounds int, destroy bool) (prov, core accessRun) {
+	var provWalls, coreWalls []time.Duration
+	defer func() { prov.roundWalls, core.roundWalls = provWalls, coreWalls }()
+	for round := range rounds {
+		tag := fmt.Sprintf("acc%dr%d", n, round)
+		d, apps, withAccesses := e.accessSetup(n, tag)
+		// terraform_data: the same graph (coreMirror), or n nodes that
+		// exist and n new ones depending on one each.
+		var coreApps, coreWith string
+		switch *coreGraph {
+		case "mirror":
+			coreApps, coreWith = coreMirror(apps), coreMirror(withAccesses)
+		case "single":
+			coreApps = fmt.Sprintf("resource \"terraform_data\" \"app\" {\n  count = %d\n  input = \"app-${count.index}\"\n}\n", n)
+			coreWith = coreApps + fmt.Sprintf(`
 resource "terraform_data" "access" {
   count = %d
   input = terraform_data.app[count.index].id
 }
 `, n)
-	}
-	// No provider but Terraform's own in this directory.
-	cd := filepath.Join(e.work, "core-"+tag)
-	check(os.MkdirAll(cd, 0o755))
-	for round := range rounds {
-		if round > 0 { // back to the apps alone
-			e.writeConfig(d, apps)
-			e.tf(d, "apply", "-auto-approve", "-input=false", "-parallelism=20")
 		}
+		// No provider but Terraform's own in this directory.
+		cd := filepath.Join(e.work, "core-"+tag)
+		check(os.MkdirAll(cd, 0o755))
 		check(os.WriteFile(filepath.Join(cd, "main.tf"), []byte(coreApps), 0o644))
 		e.tf(cd, "apply", "-auto-approve", "-input=false", "-parallelism=20")
 		p := e.applyAccesses(d, withAccesses, 0)
 		check(os.WriteFile(filepath.Join(cd, "main.tf"), []byte(coreWith), 0o644))
 		c := e.planApply(cd, 10)
+		provWalls, coreWalls = append(provWalls, p.wall()), append(coreWalls, c.wall())
 		if round == 0 || p.wall() < prov.wall() {
 			prov = p
 		}
 		if round == 0 || c.wall() < core.wall() {
 			core = c
 		}
+		if destroy {
+			e.teardown(d)
+		}
 	}
-	e.teardown(d)
 	return prov, core
 }
 
-// accessSetup applies n apps (and one of each other type) for n accesses
-// to be created against; it returns the directory, the configuration
-// without the accesses and the one with them.
-func (e *env) accessSetup(n int) (d, apps, withAccesses string) {
+// accessSetup applies n apps (and one of each other type, their names
+// tagged with tag) for n accesses to be created against; it returns the
+// directory, the configuration without the accesses and the one with them.
+func (e *env) accessSetup(n int, tag string) (d, apps, withAccesses string) {
 	wellKnownURL = e.h.WellKnownURL
-	apps, withAccesses = accessConfigs(n, e.sb.DashboardURL)
-	d = e.dir(fmt.Sprintf("accesses-acc%d", n), apps)
+	apps, withAccesses = accessConfigs(n, tag, e.sb.DashboardURL)
+	d = e.dir("accesses-"+tag, apps)
 	e.tf(d, "apply", "-auto-approve", "-input=false", "-parallelism=20")
 	return d, apps, withAccesses
 }
 
 // accessConfigs is the configuration of n apps (and one of each other
 // type) and the same with an access for each app.
-func accessConfigs(n int, dashboardURL string) (apps, withAccesses string) {
-	tag := fmt.Sprintf("acc%d", n)
+func accessConfigs(n int, tag, dashboardURL string) (apps, withAccesses string) {
 	base := strings.Replace(refreshConfig(1, tag), `"http://dashboard.invalid"`, strconv.Quote(dashboardURL), 1)
 	base = strings.Replace(base, "resource \"tyk_portal_app_access\" \"acc\" {\n  count          = 1", "resource \"tyk_portal_app_access\" \"acc\" {\n  count          = 0", 1)
 	// Approval by an admin, as in the seed flow (not auto-approval).
@@ -715,7 +730,7 @@ func (e *env) writeConfig(d, config string) {
 // latency costs, with the noise of separate setups and of a busy machine
 // kept out as far as a 2-core machine allows.
 func (e *env) latencyPairs(n int, latency time.Duration, rounds int) (base, slow accessRun) {
-	d, apps, withAccesses := e.accessSetup(n)
+	d, apps, withAccesses := e.accessSetup(n, fmt.Sprintf("lat%d", n))
 	for range rounds {
 		for _, lat := range []time.Duration{0, latency} {
 			r := e.applyAccesses(d, withAccesses, lat)
@@ -746,7 +761,7 @@ func (e *env) logLines(n int) float64 {
 	e.providerDir = wrap
 	defer func() { e.providerDir = "" }()
 	_ = os.Remove(logFile)
-	e.accesses(n, 1)
+	e.accesses(n, 1, true)
 	b, _ := os.ReadFile(logFile)
 	lines := strings.Count(string(b), "\n")
 	fmt.Fprintf(e.report, "== Provider log output with TF_LOG unset: %d lines (%d bytes) for %d accesses created and destroyed\n\n", lines, len(b), n)
@@ -768,7 +783,7 @@ func (e *env) accessBenchmarks(sizes []int, latency time.Duration) goals {
 	fmt.Fprintf(e.report, "%6s %10s %10s %7s %14s %11s %11s %9s %12s %12s %10s %12s %12s\n", "n", "provider", "core", "ratio", "create req/acc", "plan req/acc",
 		"prov RSS MB", "prov CPU", "sandbox CPU", "sandbox/prov", "Hydra CPU", "TF CPU prov", "TF CPU core")
 	for _, n := range sizes {
-		prov, core := e.accesses(n, *rounds)
+		prov, core := e.accesses(n, *rounds, false)
 		ratio := float64(prov.wall()) / float64(core.wall())
 		portal := 0
 		for k, v := range prov.applyByPath {
@@ -784,6 +799,8 @@ func (e *env) accessBenchmarks(sizes []int, latency time.Duration) goals {
 			prov.coreCPU.Round(time.Millisecond), core.coreCPU.Round(time.Millisecond))
 		fmt.Fprintf(e.report, "       plan + apply: provider %s + %s, terraform_data %s + %s\n", prov.planWall.Round(time.Millisecond), prov.applyWall.Round(time.Millisecond),
 			core.planWall.Round(time.Millisecond), core.applyWall.Round(time.Millisecond))
+		fmt.Fprintf(e.report, "       every round (plan + apply, the fastest of each side kept): provider %s, terraform_data %s\n",
+			roundsString(prov.roundWalls), roundsString(core.roundWalls))
 		// The physical limit: the provider run's processes need this much
 		// CPU, and this machine has runtime.NumCPU() cores; no schedule
 		// finishes sooner than all of it spread over all of them.

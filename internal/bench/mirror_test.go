@@ -43,7 +43,7 @@ func mirroredName(r []string) string { return r[1] + "[" + r[2] + "]" }
 
 func TestCoreMirrorIsTheSameGraph(t *testing.T) {
 	wellKnownURL = "http://idp.invalid/.well-known/openid-configuration"
-	apps, withAccesses := accessConfigs(7, "http://dashboard.invalid")
+	apps, withAccesses := accessConfigs(7, "acc7", "http://dashboard.invalid")
 	for _, config := range []string{apps, withAccesses} {
 		mirror := coreMirror(config)
 		want := graphOf(t, config, mirrorRef, func(r []string) string { return mirrorName(r[1], r[2]) + "[" + r[3] + "]" })
