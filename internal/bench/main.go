@@ -289,6 +289,15 @@ func tailStr(s string, n int) string {
 	return s
 }
 
+// fileSize is the size of a file (0 when absent).
+func fileSize(path string) int64 {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
+}
+
 // tfCPU is tf that also returns the CPU time of the provider processes.
 func (e *env) tfCPU(dir string, args ...string) (time.Duration, int64, time.Duration) {
 	took, rss := e.tf(dir, args...)
@@ -576,6 +585,7 @@ type accessRun struct {
 	coreCPU                 time.Duration   // terraform's own (its CPU less the provider's)
 	idpCPU                  time.Duration   // Hydra's (the Portal's DCR registrations, the provider's RFC 7592 reads)
 	roundWalls              []time.Duration // accesses: every round's wall, in order (the run kept is the fastest)
+	stateBefore, stateAfter int64           // the size of terraform.tfstate before the plan and after the apply (bytes)
 }
 
 func (r accessRun) wall() time.Duration { return r.planWall + r.applyWall }
@@ -596,6 +606,7 @@ const minimalCreate = 4
 // counting the requests of each phase.
 func (e *env) planApply(d string, par int) accessRun {
 	var r accessRun
+	r.stateBefore = fileSize(filepath.Join(d, "terraform.tfstate"))
 	cpu0, idp0 := processCPU(), pidCPU(e.h.Pid())
 	e.sb.Store.ResetRequests()
 	var rss1, rss2 int64
@@ -612,6 +623,7 @@ func (e *env) planApply(d string, par int) accessRun {
 	// this process's.
 	r.sandboxCPU = processCPU() - cpu0
 	r.idpCPU = pidCPU(e.h.Pid()) - idp0
+	r.stateAfter = fileSize(filepath.Join(d, "terraform.tfstate"))
 	return r
 }
 
@@ -810,6 +822,11 @@ func (e *env) accessBenchmarks(sizes []int, latency time.Duration) goals {
 			runtime.NumCPU(), float64((others+prov.providerCPU)/cores)/float64(core.wall()), prov.coreCPU.Round(time.Millisecond),
 			prov.providerCPU.Round(time.Millisecond), prov.sandboxCPU.Round(time.Millisecond), prov.idpCPU.Round(time.Millisecond),
 			float64(others/cores)/float64(core.wall()))
+		// Terraform rewrites the whole state file after every instance it
+		// applies (statemgr.Filesystem.WriteState, under the state lock):
+		// what each new instance adds to the state is paid about n/2 times.
+		fmt.Fprintf(e.report, "       state added per new instance: provider %d bytes, terraform_data %d bytes (state after the apply: %d and %d bytes)\n",
+			(prov.stateAfter-prov.stateBefore)/int64(n), (core.stateAfter-core.stateBefore)/int64(n), prov.stateAfter, core.stateAfter)
 		e.flush()
 		g.createPerAccess = perCreate
 		switch n {
