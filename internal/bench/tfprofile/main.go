@@ -111,7 +111,7 @@ func newSymbolizer(path string) (*symbolizer, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	pcln, text := f.Section(".gopclntab"), f.Section(".text")
 	if pcln == nil || text == nil {
 		return nil, fmt.Errorf("%s: no .gopclntab or .text section", path)
@@ -334,7 +334,7 @@ func report(w io.Writer, n int, prov, core *tally) {
 	for _, x := range ds[:min(*top, len(ds))] {
 		fmt.Fprintf(w, "  %7.1fs %7.1fs %+7.1fs  %s\n", sec(x.a), sec(x.b), sec(x.a-x.b), x.fn)
 	}
-	fmt.Fprintln(w)
+	_, _ = fmt.Fprintln(w)
 }
 
 func pct(a, total int) float64 {
