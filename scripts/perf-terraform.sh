@@ -3,7 +3,7 @@
 # passes it as bench's -terraform) and runs the real one under `perf record`
 # (user and kernel stacks by frame pointer, 499 samples per CPU-second), one
 # profile per command in $TF_PERF_DIR: <ns>.data, and <ns>.args with the
-# working directory and the arguments, which say the side and the phase.
+# command's arguments (its -chdir says the side, the rest the phase).
 # internal/bench/tfprofile reads them. perf's own CPU is counted in the
 # command's: the timings of a profiled bench are not the benchmark's.
 set -eu
