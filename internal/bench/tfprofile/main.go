@@ -67,6 +67,9 @@ type run struct {
 	data  string
 }
 
+// roundDir is the directory of one side of one round of internal/bench's
+// access benchmark (accesses(): "accesses-acc<n>r<round>" for the
+// provider, "core-acc<n>r<round>" for terraform_data).
 var roundDir = regexp.MustCompile(`^(accesses|core)-acc(\d+)r\d+$`)
 
 // parseArgs reads a command's .args line (its arguments); ok is false for
